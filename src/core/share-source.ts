@@ -1,0 +1,28 @@
+// What the share page needs from the core: a fast, possibly cached, view of a
+// share and a signal when one changes. The page layer never touches a store.
+import type { ShareData } from "./model.ts";
+
+export interface ShareSnapshot {
+  shareId: string;
+  /** Changes whenever the share's content changes (blob ETag or native sync counter). */
+  version: string;
+  /** Size in bytes of the JSON the snapshot was read from. */
+  size: number;
+  data: ShareData;
+}
+
+export type ShareLookup =
+  | { status: "ok"; snapshot: ShareSnapshot }
+  | { status: "not_found" }
+  /** The share exists but its data cannot be shown (corrupt JSON, wrong shape, too large, not uploaded yet). */
+  | { status: "unreadable"; reason: string };
+
+export interface ShareSource {
+  /**
+   * Hot path for pages: may answer from memory without touching a store, and
+   * then revalidates in the background at most about once a second per share.
+   */
+  lookup(shareId: string): Promise<ShareLookup>;
+  /** Called with a share id whenever that share is synced, re-uploaded or deleted. */
+  onChange(listener: (shareId: string) => void): () => void;
+}
