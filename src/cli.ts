@@ -1,0 +1,131 @@
+#!/usr/bin/env bun
+// better-share: the command line. Parses argv, loads configuration, dispatches.
+import { parseArgs } from "node:util";
+import { ConfigError, ENV_VARS, loadConfig } from "./config.ts";
+import { migrateCommand } from "./commands/migrate.ts";
+import { startServer, StartupError } from "./commands/serve.ts";
+import { VERSION } from "./version.ts";
+
+function usage(): string {
+  const width = Math.max(...ENV_VARS.map((v) => v.name.length));
+  const vars = ENV_VARS.map((v) => `  ${v.name.padEnd(width)}  ${v.meaning}${v.default ? ` [default: ${v.default}]` : ""}`).join("\n");
+  return `better-share ${VERSION}: self-hosted session sharing for OpenCode
+
+Usage:
+  better-share serve [--port N] [--host H]   run the API and share pages
+  better-share migrate                       create or upgrade the database schema, then exit
+  better-share health [--url URL]            exit 0 when the server at URL answers /api/health (for container health checks)
+  better-share --help | --version
+
+Environment:
+${vars}
+
+With no configuration the server keeps everything in DATA_DIR (SQLite and files).
+Docs: README.md`;
+}
+
+function fail(message: string, code = 2): never {
+  console.error(`better-share: ${message}`);
+  process.exit(code);
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
+        port: { type: "string", short: "p" },
+        host: { type: "string" },
+        url: { type: "string" },
+      },
+    });
+  } catch (e) {
+    console.error(`better-share: ${(e as Error).message}\n`);
+    console.error(usage());
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(usage());
+    return 0;
+  }
+  if (values.version) {
+    console.log(VERSION);
+    return 0;
+  }
+  const [command, ...rest] = positionals;
+  if (!command) {
+    console.error(usage());
+    return 2;
+  }
+  if (rest.length > 0) fail(`unexpected argument "${rest[0]}"; see better-share --help.`);
+  const flagsFor: Record<string, string[]> = { serve: ["port", "host"], migrate: [], health: ["url", "port"] };
+  if (!(command in flagsFor)) {
+    console.error(`better-share: unknown command "${command}"\n`);
+    console.error(usage());
+    return 2;
+  }
+  for (const flag of ["port", "host", "url"] as const)
+    if (values[flag] !== undefined && !flagsFor[command]!.includes(flag)) fail(`--${flag} does not apply to "${command}"; see better-share --help.`);
+
+  if (command === "health") {
+    const url = values.url ?? `http://127.0.0.1:${values.port ?? process.env.PORT ?? 3000}`;
+    try {
+      const res = await fetch(`${url.replace(/\/+$/, "")}/api/health`, { signal: AbortSignal.timeout(5000) });
+      console.log(`${res.status} ${await res.text()}`);
+      return res.ok ? 0 : 1;
+    } catch (e) {
+      console.error(`better-share: ${url} did not answer: ${(e as Error).message}`);
+      return 1;
+    }
+  }
+
+  let config;
+  try {
+    config = loadConfig(process.env, { port: values.port, host: values.host });
+  } catch (e) {
+    if (e instanceof ConfigError) fail(e.message);
+    throw e;
+  }
+
+  if (command === "migrate") {
+    try {
+      return await migrateCommand(config);
+    } catch (e) {
+      fail(`migration failed: ${(e as Error).message}`, 1);
+    }
+  }
+
+  let running;
+  try {
+    running = await startServer(config);
+  } catch (e) {
+    if (e instanceof StartupError) fail(e.message, 1);
+    const err = e as NodeJS.ErrnoException;
+    if (err?.code === "EADDRINUSE") fail(`port ${config.port} is already in use; pick another with --port or PORT.`, 1);
+    if (err?.code === "EACCES") fail(`not allowed to listen on ${config.host}:${config.port}; use a port above 1023.`, 1);
+    fail(`could not start: ${err?.message ?? String(e)}`, 1);
+  }
+  const onSignal = (sig: string) => {
+    console.log(`${sig} received: finishing in-flight requests`);
+    void running.stop();
+  };
+  process.once("SIGTERM", () => onSignal("SIGTERM"));
+  process.once("SIGINT", () => onSignal("SIGINT"));
+  await running.done;
+  console.log("stopped");
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(`better-share: ${(e as Error)?.message ?? String(e)}`);
+    process.exit(1);
+  },
+);

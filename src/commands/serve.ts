@@ -1,0 +1,65 @@
+// `better-share serve`: open the stores, refuse an out-of-date schema, serve
+// until SIGTERM/SIGINT, then finish in-flight requests and close the pools.
+import { createApp } from "../app.ts";
+import { describeStores, type Config } from "../config.ts";
+import { openBlobStore, openShareStore } from "../stores/open.ts";
+import { VERSION } from "../version.ts";
+
+export class StartupError extends Error {
+  override name = "StartupError";
+}
+
+export interface Running {
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+  done: Promise<void>;
+}
+
+export async function startServer(config: Config, log: (line: string) => void = (l) => console.log(l)): Promise<Running> {
+  const shares = openShareStore(config);
+  const blobs = openBlobStore(config);
+  try {
+    if (shares.kind === "sqlite") await shares.migrate();
+    else {
+      const s = await shares.schemaStatus();
+      if (s.current < s.latest)
+        throw new StartupError(
+          `The database schema is at version ${s.current} but this server needs ${s.latest}: run \`better-share migrate\` with the same DATABASE_URL first.`,
+        );
+    }
+  } catch (e) {
+    await Promise.allSettled([shares.close(), blobs.close()]);
+    if (e instanceof StartupError) throw e;
+    throw new StartupError(`Cannot reach the share store (${describeStores(config).share}): ${(e as Error).message}`);
+  }
+
+  const app = createApp({ config, shares, blobs, log });
+  const server = Bun.serve({
+    hostname: config.host,
+    port: config.port,
+    // A little above the largest share so a slightly-too-big upload gets our 413 sentence.
+    maxRequestBodySize: config.maxShareBytes + 1024 * 1024,
+    idleTimeout: 60,
+    fetch: (req, srv) => app.handle(req, srv.requestIP(req)?.address ?? null),
+    error: () =>
+      new Response(JSON.stringify({ error: "The server could not complete this request.", code: "UNAVAILABLE" }), {
+        status: 503,
+        headers: { "Content-Type": "application/json" },
+      }),
+  });
+  const stores = describeStores(config);
+  log(`better-share ${VERSION} listening on http://${config.host}:${server.port} (public URL ${config.baseUrl}); share store: ${stores.share}; blob store: ${stores.blob}`);
+
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      // Without `true`, stop() lets in-flight requests finish before resolving.
+      await server.stop();
+      await app.close();
+      resolveDone();
+    })());
+  return { port: server.port!, url: `http://${config.host}:${server.port}`, stop, done };
+}

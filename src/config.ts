@@ -1,0 +1,179 @@
+// Environment → typed, validated configuration. Every problem is reported as
+// one sentence naming the variable, and the process exits with status 2.
+import { resolve } from "node:path";
+
+export interface S3Config {
+  endpoint: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  bucket: string;
+  region: string;
+  forcePathStyle: boolean;
+}
+
+export interface Config {
+  baseUrl: string;
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  s3: S3Config | null;
+  trustProxy: boolean;
+  rateLimitSharesPerHour: number;
+  rateLimitRequestsPerMinute: number;
+  maxShareBytes: number;
+  presignTtlSeconds: number;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export interface EnvVarDoc {
+  name: string;
+  default: string;
+  meaning: string;
+}
+
+/** Every variable the server reads, in the order `--help` and the README list them. */
+export const ENV_VARS: EnvVarDoc[] = [
+  { name: "BASE_URL", default: "http://localhost:$PORT", meaning: "public origin used in share URLs" },
+  { name: "PORT", default: "3000", meaning: "listen port (--port overrides)" },
+  { name: "HOST", default: "0.0.0.0", meaning: "listen address (--host overrides)" },
+  { name: "DATA_DIR", default: "./data", meaning: "where the embedded stores live" },
+  { name: "DATABASE_URL", default: "unset → SQLite in DATA_DIR", meaning: "Postgres connection URL for production" },
+  { name: "S3_ENDPOINT", default: "unset → disk in DATA_DIR/blobs", meaning: "S3-compatible endpoint (R2, AWS, MinIO, Garage)" },
+  { name: "S3_ACCESS_KEY_ID", default: "", meaning: "S3 access key id" },
+  { name: "S3_SECRET_ACCESS_KEY", default: "", meaning: "S3 secret access key" },
+  { name: "S3_BUCKET", default: "", meaning: "bucket holding sessions/{shareId}.json" },
+  { name: "S3_REGION", default: "auto", meaning: "S3 region" },
+  { name: "S3_FORCE_PATH_STYLE", default: "false", meaning: "path-style bucket URLs (MinIO-style endpoints)" },
+  { name: "TRUST_PROXY", default: "false", meaning: "take the client IP from X-Forwarded-For" },
+  { name: "RATE_LIMIT_SHARES_PER_HOUR", default: "10", meaning: "share creations per client IP per hour" },
+  { name: "RATE_LIMIT_REQUESTS_PER_MINUTE", default: "100", meaning: "/api requests per client IP per minute" },
+  { name: "MAX_SHARE_BYTES", default: "52428800", meaning: "largest ShareData accepted (50 MiB)" },
+  { name: "PRESIGN_TTL_SECONDS", default: "3600", meaning: "lifetime of an upload URL" },
+];
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === "" ? undefined : v.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}".`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${raw}.`);
+  return n;
+}
+
+function bool(env: Env, name: string): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return false;
+  const v = raw.toLowerCase();
+  if (["1", "true", "yes", "on"].includes(v)) return true;
+  if (["0", "false", "no", "off"].includes(v)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}".`);
+}
+
+function httpUrl(name: string, raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}".`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}".`);
+  return url;
+}
+
+export interface Overrides {
+  port?: string;
+  host?: string;
+}
+
+export function loadConfig(env: Env = process.env, overrides: Overrides = {}): Config {
+  const portRaw = overrides.port ?? read(env, "PORT");
+  const portName = overrides.port !== undefined ? "--port" : "PORT";
+  let port = 3000;
+  if (portRaw !== undefined) {
+    if (!/^\d+$/.test(portRaw) || Number(portRaw) > 65535)
+      throw new ConfigError(`${portName} must be a port number between 0 and 65535, got "${portRaw}".`);
+    port = Number(portRaw);
+  }
+  const host = overrides.host ?? read(env, "HOST") ?? "0.0.0.0";
+
+  const baseRaw = read(env, "BASE_URL");
+  let baseUrl: string;
+  if (baseRaw !== undefined) {
+    const url = httpUrl("BASE_URL", baseRaw);
+    if (url.search || url.hash) throw new ConfigError(`BASE_URL must be an origin without query or fragment, got "${baseRaw}".`);
+    baseUrl = url.toString().replace(/\/+$/, "");
+  } else {
+    baseUrl = `http://localhost:${port}`;
+  }
+
+  const databaseUrl = read(env, "DATABASE_URL") ?? null;
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql:// (unset it to use the embedded SQLite store).`);
+
+  const s3Names = ["S3_ENDPOINT", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_BUCKET"] as const;
+  const s3Set = s3Names.filter((n) => read(env, n) !== undefined);
+  let s3: S3Config | null = null;
+  if (s3Set.length > 0) {
+    const missing = s3Names.filter((n) => read(env, n) === undefined);
+    if (missing.length > 0)
+      throw new ConfigError(
+        `${missing.join(", ")} must be set too: S3 needs all of ${s3Names.join(", ")} (unset them all to use the disk blob store).`,
+      );
+    const endpoint = httpUrl("S3_ENDPOINT", read(env, "S3_ENDPOINT")!).toString().replace(/\/+$/, "");
+    const bucket = read(env, "S3_BUCKET")!;
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+      throw new ConfigError(`S3_BUCKET must be a valid bucket name (3-63 lowercase letters, digits, dots, hyphens), got "${bucket}".`);
+    s3 = {
+      endpoint,
+      accessKeyId: read(env, "S3_ACCESS_KEY_ID")!,
+      secretAccessKey: read(env, "S3_SECRET_ACCESS_KEY")!,
+      bucket,
+      region: read(env, "S3_REGION") ?? "auto",
+      forcePathStyle: bool(env, "S3_FORCE_PATH_STYLE"),
+    };
+  } else {
+    // Validate the flag even when unused so a typo is not silently ignored.
+    bool(env, "S3_FORCE_PATH_STYLE");
+  }
+
+  return {
+    baseUrl,
+    port,
+    host,
+    dataDir: resolve(read(env, "DATA_DIR") ?? "./data"),
+    databaseUrl,
+    s3,
+    trustProxy: bool(env, "TRUST_PROXY"),
+    rateLimitSharesPerHour: int(env, "RATE_LIMIT_SHARES_PER_HOUR", 10, 1, 1_000_000_000),
+    rateLimitRequestsPerMinute: int(env, "RATE_LIMIT_REQUESTS_PER_MINUTE", 100, 1, 1_000_000_000),
+    maxShareBytes: int(env, "MAX_SHARE_BYTES", 52_428_800, 1024, 4 * 1024 ** 3),
+    presignTtlSeconds: int(env, "PRESIGN_TTL_SECONDS", 3600, 60, 7 * 24 * 3600),
+  };
+}
+
+/** A description of the stores in use, safe to log: no credentials. */
+export function describeStores(config: Config): { share: string; blob: string } {
+  let share = `sqlite (${config.dataDir}/better-share.sqlite)`;
+  if (config.databaseUrl) {
+    try {
+      const u = new URL(config.databaseUrl);
+      share = `postgres (${u.hostname}${u.port ? ":" + u.port : ""}${u.pathname})`;
+    } catch {
+      share = "postgres";
+    }
+  }
+  const blob = config.s3 ? `s3 (${config.s3.endpoint}, bucket ${config.s3.bucket})` : `disk (${config.dataDir}/blobs)`;
+  return { share, blob };
+}

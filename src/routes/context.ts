@@ -1,0 +1,37 @@
+// What every API route gets from the app: the service, the limiter, limits,
+// and the client address the outer handler resolved for this request.
+import type { Config } from "../config.ts";
+import { ApiError } from "../core/errors.ts";
+import { isShareId } from "../core/ids.ts";
+import type { ShareService } from "../core/shares.ts";
+import type { RateLimiter } from "../http/rate-limit.ts";
+import { errorResponse } from "../http/respond.ts";
+
+export interface RouteDeps {
+  service: ShareService;
+  limiter: RateLimiter;
+  config: Pick<Config, "maxShareBytes" | "baseUrl">;
+  ipOf: (request: Request) => string;
+  version: string;
+}
+
+/** Runs a handler and turns an ApiError into its JSON response; anything else propagates to onError. */
+export function guarded<C>(fn: (ctx: C) => Promise<Response>): (ctx: C) => Promise<Response> {
+  return async (ctx) => {
+    try {
+      return await fn(ctx);
+    } catch (e) {
+      if (e instanceof ApiError) return errorResponse(e);
+      throw e;
+    }
+  };
+}
+
+export function shareIdParam(raw: string | undefined): string {
+  if (!isShareId(raw))
+    throw new ApiError(400, "INVALID_SHARE_ID", "Share ids are exactly 8 letters or digits (the last 8 characters of the session id).");
+  return raw;
+}
+
+/** Small JSON bodies of the seed protocol; native syncs use MAX_SHARE_BYTES. */
+export const SMALL_BODY = 16 * 1024;

@@ -1,0 +1,68 @@
+// OpenCode's own share protocol (DESIGN §3.2), so `"enterprise": {"url": …}`
+// works without a plugin and `opencode import <share url>` can read shares.
+import { Elysia } from "elysia";
+import { ApiError } from "../core/errors.ts";
+import { isSessionId } from "../core/ids.ts";
+import type { NativeItem, NativeItemType } from "../core/model.ts";
+import { json, onlyFields, readJsonObject } from "../http/respond.ts";
+import { guarded, shareIdParam, SMALL_BODY, type RouteDeps } from "./context.ts";
+
+const TYPES = new Set<NativeItemType>(["session", "message", "part", "session_diff", "model"]);
+
+function parseItems(raw: unknown): NativeItem[] {
+  if (!Array.isArray(raw)) throw new ApiError(400, "INVALID_BATCH", "data must be an array of {type, data} items.");
+  return raw.map((it, i) => {
+    if (typeof it !== "object" || it === null || Array.isArray(it))
+      throw new ApiError(400, "INVALID_BATCH", `Item ${i} must be an object {type, data}.`);
+    const { type, data } = it as { type?: unknown; data?: unknown };
+    if (typeof type !== "string" || !TYPES.has(type as NativeItemType))
+      throw new ApiError(400, "UNKNOWN_ITEM_TYPE", `Item ${i} has type ${JSON.stringify(String(type).slice(0, 40))}; expected one of ${[...TYPES].join(", ")}.`);
+    const wantsArray = type === "session_diff" || type === "model";
+    if (wantsArray ? !Array.isArray(data) : typeof data !== "object" || data === null || Array.isArray(data))
+      throw new ApiError(400, "INVALID_ITEM", `Item ${i} (${type}) must carry ${wantsArray ? "an array" : "an object"} in data.`);
+    return { type: type as NativeItemType, data };
+  });
+}
+
+export function nativeApi(deps: RouteDeps) {
+  const { service, limiter } = deps;
+  return new Elysia({ name: "native-api" })
+    .post(
+      "/api/share",
+      guarded(async ({ request }) => {
+        const body = await readJsonObject(request, SMALL_BODY);
+        onlyFields(body, ["sessionID"]);
+        if (!isSessionId(body.sessionID))
+          throw new ApiError(400, "INVALID_SESSION_ID", 'sessionID must be an OpenCode session id ("ses_" followed by letters and digits).');
+        const release = await limiter.reserveShare(deps.ipOf(request));
+        try {
+          return json(await service.createNative(body.sessionID));
+        } catch (e) {
+          await release();
+          throw e;
+        }
+      }),
+      { parse: "none" },
+    )
+    .post(
+      "/api/share/:id/sync",
+      guarded(async ({ params, request }) => {
+        const id = shareIdParam(params.id);
+        const body = await readJsonObject(request, deps.config.maxShareBytes);
+        onlyFields(body, ["secret", "data"]);
+        if (body.secret !== undefined && typeof body.secret !== "string")
+          throw new ApiError(400, "INVALID_SECRET_FIELD", "secret must be a string.");
+        const items = parseItems(body.data);
+        await service.syncNative(id, body.secret as string | undefined, items);
+        return json({});
+      }),
+      { parse: "none" },
+    )
+    .get(
+      "/api/share/:id/data",
+      guarded(async ({ params }) => {
+        const id = shareIdParam(params.id);
+        return json(await service.nativeItems(id), 200, { "Cache-Control": "no-cache" });
+      }),
+    );
+}

@@ -1,0 +1,104 @@
+// The seed protocol (DESIGN §3.1): the plugin creates a share, uploads the
+// session straight to storage through a presigned URL, syncs and deletes.
+import { Elysia } from "elysia";
+import { ApiError } from "../core/errors.ts";
+import { isSessionId, isShareId } from "../core/ids.ts";
+import { json, onlyFields, optionalSize, readJsonObject } from "../http/respond.ts";
+import { guarded, shareIdParam, SMALL_BODY, type RouteDeps } from "./context.ts";
+
+export function shareApi(deps: RouteDeps) {
+  const { service, limiter } = deps;
+  return new Elysia({ name: "share-api" })
+    .post(
+      "/api/share/presign",
+      guarded(async ({ request }) => {
+        const body = await readJsonObject(request, SMALL_BODY);
+        onlyFields(body, ["shareId", "sessionId", "size"]);
+        const { shareId, sessionId } = body;
+        if (!isShareId(shareId))
+          throw new ApiError(400, "INVALID_SHARE_ID", "shareId must be exactly 8 letters or digits (the last 8 characters of the session id).");
+        if (!isSessionId(sessionId))
+          throw new ApiError(400, "INVALID_SESSION_ID", 'sessionId must be an OpenCode session id ("ses_" followed by letters and digits).');
+        if (!sessionId.endsWith(shareId))
+          throw new ApiError(400, "ID_MISMATCH", "shareId must be the last 8 characters of sessionId.");
+        const size = optionalSize(body);
+        if (size !== undefined && size > deps.config.maxShareBytes)
+          throw new ApiError(413, "TOO_LARGE", `This session is ${size} bytes; the server accepts at most ${deps.config.maxShareBytes} bytes per share.`);
+        const release = await limiter.reserveShare(deps.ipOf(request));
+        try {
+          return json(await service.createSeed({ shareId, sessionId, size }));
+        } catch (e) {
+          await release();
+          throw e;
+        }
+      }),
+      { parse: "none" },
+    )
+    .post(
+      "/api/share/:id/presign",
+      guarded(async ({ params, request }) => {
+        const id = shareIdParam(params.id);
+        const body = await readJsonObject(request, SMALL_BODY, { optional: true });
+        onlyFields(body, ["size"]);
+        const size = optionalSize(body);
+        const secret = request.headers.get("x-share-secret") ?? undefined;
+        return json(await service.presignSync(id, secret, size));
+      }),
+      { parse: "none" },
+    )
+    .get(
+      "/api/share/:id",
+      guarded(async ({ params, request }) => {
+        const id = shareIdParam(params.id);
+        const { json: text, version } = await service.readJson(id);
+        const etag = `"${version.replace(/"/g, "")}"`;
+        const headers = {
+          "Content-Type": "application/json; charset=utf-8",
+          "Cache-Control": "no-cache",
+          ETag: etag,
+        };
+        if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
+        return new Response(text, { status: 200, headers });
+      }),
+    )
+    .delete(
+      "/api/share/:id",
+      guarded(async ({ params, request }) => {
+        const id = shareIdParam(params.id);
+        const body = await readJsonObject(request, SMALL_BODY, { optional: true });
+        onlyFields(body, ["secret"]);
+        if (body.secret !== undefined && typeof body.secret !== "string")
+          throw new ApiError(400, "INVALID_SECRET_FIELD", "secret must be a string.");
+        const secret = request.headers.get("x-share-secret") ?? (body.secret as string | undefined);
+        await service.delete(id, secret);
+        return json({ ok: true });
+      }),
+      { parse: "none" },
+    )
+    .get(
+      "/api/health",
+      guarded(async () => {
+        const check = async (f: () => Promise<void>) => {
+          try {
+            await Promise.race([f(), Bun.sleep(5000).then(() => Promise.reject(new Error("timeout")))]);
+            return "ok";
+          } catch {
+            return "down";
+          }
+        };
+        const [share, blob] = await Promise.all([
+          check(() => service.shares.ping()),
+          check(() => service.blobs.ping()),
+        ]);
+        const ok = share === "ok" && blob === "ok";
+        return json(
+          {
+            ok,
+            version: deps.version,
+            stores: { share: `${service.shares.kind}: ${share}`, blob: `${service.blobs.kind}: ${blob}` },
+          },
+          ok ? 200 : 503,
+        );
+      }),
+    );
+}

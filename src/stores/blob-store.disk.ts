@@ -1,0 +1,195 @@
+// BlobStore on local disk. The "presigned URL" points at the server's own
+// `PUT /api/blob/:shareId`, signed with an HMAC key kept in DATA_DIR.
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { readFile, rename, rm, stat, unlink } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { isShareId } from "../core/ids.ts";
+import type { BlobRead, BlobStat, BlobStore, PresignOptions } from "./blob-store.ts";
+
+export type UploadCheck =
+  | { ok: true; shareId: string; size: number | null }
+  | { ok: false; status: number; code: string; message: string };
+
+const KEY_RE = /^sessions\/([0-9A-Za-z]{8})\.json$/;
+
+function loadSigningKey(dataDir: string): Buffer {
+  const path = join(dataDir, "signing.key");
+  if (existsSync(path)) {
+    const key = Buffer.from(readFileSync(path, "utf8").trim(), "base64url");
+    if (key.length >= 32) return key;
+    throw new Error(`${path} is damaged: delete it to generate a new key (outstanding upload URLs stop working).`);
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32);
+  // "wx" fails if another process created it first; then use theirs.
+  try {
+    writeFileSync(path, key.toString("base64url"), { mode: 0o600, flag: "wx" });
+    return key;
+  } catch {
+    return Buffer.from(readFileSync(path, "utf8").trim(), "base64url");
+  }
+}
+
+export class DiskBlobStore implements BlobStore {
+  readonly kind = "disk" as const;
+  readonly root: string;
+  private key: Buffer;
+
+  constructor(
+    dataDir: string,
+    private baseUrl: string,
+  ) {
+    this.root = join(dataDir, "blobs");
+    mkdirSync(join(this.root, "sessions"), { recursive: true });
+    this.key = loadSigningKey(dataDir);
+  }
+
+  private pathOf(key: string): string {
+    // Only our own key shape ever becomes a path: no traversal is possible.
+    if (!KEY_RE.test(key)) throw new Error(`invalid blob key ${JSON.stringify(key)}`);
+    return join(this.root, key);
+  }
+
+  private sign(shareId: string, expires: number, size: number | null): Buffer {
+    return createHmac("sha256", this.key).update(`${shareId}\n${expires}\n${size ?? ""}`).digest();
+  }
+
+  async presignPut(key: string, opts: PresignOptions): Promise<string> {
+    const m = KEY_RE.exec(key);
+    if (!m) throw new Error(`invalid blob key ${JSON.stringify(key)}`);
+    const shareId = m[1]!;
+    const expires = Math.floor(Date.now() / 1000) + opts.expiresInSeconds;
+    const size = opts.size ?? null;
+    const q = new URLSearchParams({ expires: String(expires) });
+    if (size !== null) q.set("size", String(size));
+    q.set("sig", this.sign(shareId, expires, size).toString("base64url"));
+    return `${this.baseUrl}/api/blob/${shareId}?${q}`;
+  }
+
+  /** Checks an upload URL's signature and expiry, before any byte is read. */
+  checkUpload(shareId: string, query: URLSearchParams, now = Date.now()): UploadCheck {
+    const fail = (status: number, code: string, message: string): UploadCheck => ({ ok: false, status, code, message });
+    if (!isShareId(shareId)) return fail(400, "INVALID_SHARE_ID", "Share ids are 8 letters or digits.");
+    const expiresRaw = query.get("expires");
+    const sigRaw = query.get("sig");
+    const sizeRaw = query.get("size");
+    if (!expiresRaw || !sigRaw || !/^\d{1,12}$/.test(expiresRaw) || (sizeRaw !== null && !/^\d{1,15}$/.test(sizeRaw)))
+      return fail(403, "INVALID_SIGNATURE", "This upload URL is incomplete; ask the server for a new one.");
+    const expires = Number(expiresRaw);
+    const size = sizeRaw === null ? null : Number(sizeRaw);
+    const expected = this.sign(shareId, expires, size);
+    const given = Buffer.from(sigRaw, "base64url");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return fail(403, "INVALID_SIGNATURE", "This upload URL's signature is not valid; ask the server for a new one.");
+    if (expires * 1000 < now) return fail(403, "URL_EXPIRED", "This upload URL has expired; ask the server for a new one.");
+    return { ok: true, shareId, size };
+  }
+
+  /**
+   * Streams an upload to a temp file and renames it into place, so readers see
+   * the old blob or the new one, never half of one. Fails without touching the
+   * current blob when the body is longer or shorter than allowed.
+   */
+  async acceptUpload(
+    shareId: string,
+    body: ReadableStream<Uint8Array> | null,
+    limits: { exactSize: number | null; maxBytes: number },
+  ): Promise<{ ok: true; stat: BlobStat } | { ok: false; status: number; code: string; message: string }> {
+    const final = this.pathOf(`sessions/${shareId}.json`);
+    const tmp = `${final}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+    const cap = limits.exactSize ?? limits.maxBytes;
+    let written = 0;
+    const fd = openSync(tmp, "w", 0o600);
+    let closed = false;
+    try {
+      if (body) {
+        const reader = body.getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          written += value.byteLength;
+          if (written > cap) {
+            await reader.cancel().catch(() => {});
+            return limits.exactSize !== null
+              ? { ok: false, status: 400, code: "SIZE_MISMATCH", message: `The body is longer than the ${limits.exactSize} bytes this URL was signed for.` }
+              : { ok: false, status: 413, code: "TOO_LARGE", message: `Shares are limited to ${limits.maxBytes} bytes.` };
+          }
+          let off = 0;
+          while (off < value.byteLength) off += writeSync(fd, value, off, value.byteLength - off);
+        }
+      }
+      if (limits.exactSize !== null && written !== limits.exactSize)
+        return { ok: false, status: 400, code: "SIZE_MISMATCH", message: `The body has ${written} bytes but this URL was signed for exactly ${limits.exactSize}.` };
+      fsyncSync(fd);
+      closeSync(fd);
+      closed = true;
+      await rename(tmp, final);
+      const st = await this.stat(`sessions/${shareId}.json`);
+      return { ok: true, stat: st! };
+    } finally {
+      if (!closed) closeSync(fd);
+      await unlink(tmp).catch(() => {});
+    }
+  }
+
+  async get(key: string, opts: { ifNoneMatch?: string; maxBytes?: number } = {}): Promise<BlobRead> {
+    const path = this.pathOf(key);
+    const st = await this.stat(key);
+    if (!st) return { status: "missing" };
+    if (opts.ifNoneMatch && opts.ifNoneMatch === st.etag) return { status: "not_modified", etag: st.etag };
+    if (opts.maxBytes !== undefined && st.size > opts.maxBytes) return { status: "too_large", size: st.size };
+    let body: Uint8Array;
+    try {
+      body = await readFile(path);
+    } catch (e: any) {
+      if (e?.code === "ENOENT") return { status: "missing" };
+      throw e;
+    }
+    // The file may have been replaced between stat and read; re-stat is cheap.
+    const after = await this.stat(key);
+    return { status: "ok", etag: after?.etag ?? st.etag, size: body.byteLength, body };
+  }
+
+  async stat(key: string): Promise<BlobStat | null> {
+    try {
+      const s = await stat(this.pathOf(key), { bigint: true });
+      // A rename gives a new inode, so inode+size+mtime changes on every upload.
+      return { etag: `${s.ino.toString(36)}-${s.size.toString(36)}-${s.mtimeNs.toString(36)}`, size: Number(s.size) };
+    } catch (e: any) {
+      if (e?.code === "ENOENT") return null;
+      throw e;
+    }
+  }
+
+  async put(key: string, body: Uint8Array | string): Promise<BlobStat> {
+    const final = this.pathOf(key);
+    const tmp = `${final}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+    try {
+      mkdirSync(dirname(final), { recursive: true });
+      const fd = openSync(tmp, "w", 0o600);
+      try {
+        const buf = typeof body === "string" ? Buffer.from(body) : body;
+        let off = 0;
+        while (off < buf.byteLength) off += writeSync(fd, buf, off, buf.byteLength - off);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      await rename(tmp, final);
+    } finally {
+      await unlink(tmp).catch(() => {});
+    }
+    return (await this.stat(key))!;
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  async ping(): Promise<void> {
+    await stat(this.root);
+  }
+
+  async close(): Promise<void> {}
+}

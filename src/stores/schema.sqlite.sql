@@ -1,0 +1,32 @@
+-- The embedded store's schema: the same tables as schema.sql in SQLite's
+-- dialect (times are unix milliseconds). Sections as in schema.sql.
+
+-- migration 1: shares, rate-limit counters, native sync items
+CREATE TABLE IF NOT EXISTS shares (
+  share_id    TEXT PRIMARY KEY,
+  session_id  TEXT NOT NULL UNIQUE,
+  secret      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  title       TEXT,
+  size_bytes  INTEGER,
+  version     INTEGER NOT NULL DEFAULT 0,
+  expires_at  INTEGER,
+  views       INTEGER NOT NULL DEFAULT 0,
+  protocol    TEXT NOT NULL DEFAULT 'seed' CHECK (protocol IN ('seed', 'native'))
+);
+
+CREATE TABLE IF NOT EXISTS rate_limits (
+  bucket       TEXT NOT NULL,
+  window_start INTEGER NOT NULL,
+  count        INTEGER NOT NULL,
+  PRIMARY KEY (bucket, window_start)
+);
+
+CREATE TABLE IF NOT EXISTS share_items (
+  share_id  TEXT NOT NULL REFERENCES shares(share_id) ON DELETE CASCADE,
+  item_key  TEXT NOT NULL,
+  seq       INTEGER NOT NULL,
+  data      TEXT NOT NULL,
+  PRIMARY KEY (share_id, item_key)
+);

@@ -1,0 +1,176 @@
+// ShareStore on Postgres (porsager/postgres). Several server instances may
+// share one database: counters and versions are updated atomically in SQL.
+import postgres from "postgres";
+import schema from "../../schema.sql" with { type: "text" };
+import {
+  parseMigrations,
+  type InsertResult,
+  type ItemWrite,
+  type NewShare,
+  type SchemaStatus,
+  type ShareRecord,
+  type ShareStore,
+  type StoredItem,
+} from "./share-store.ts";
+
+// Any constant works; it only has to be the same in every instance.
+const MIGRATION_LOCK = 7_446_128_311;
+
+interface Row {
+  share_id: string;
+  session_id: string;
+  secret: string;
+  created_at: Date;
+  updated_at: Date;
+  title: string | null;
+  size_bytes: string | null;
+  version: number;
+  expires_at: Date | null;
+  views: string;
+  protocol: "seed" | "native";
+}
+
+const toRecord = (r: Row): ShareRecord => ({
+  shareId: r.share_id,
+  sessionId: r.session_id,
+  secretHash: r.secret,
+  createdAt: r.created_at.getTime(),
+  updatedAt: r.updated_at.getTime(),
+  title: r.title,
+  sizeBytes: r.size_bytes === null ? null : Number(r.size_bytes),
+  version: r.version,
+  expiresAt: r.expires_at ? r.expires_at.getTime() : null,
+  views: Number(r.views),
+  protocol: r.protocol,
+});
+
+export class PostgresShareStore implements ShareStore {
+  readonly kind = "postgres" as const;
+  private sql: postgres.Sql;
+  private migrations = parseMigrations(schema);
+
+  constructor(url: string, opts: { max?: number } = {}) {
+    this.sql = postgres(url, {
+      max: opts.max ?? 10,
+      idle_timeout: 30,
+      connect_timeout: 10,
+      onnotice: () => {},
+      // bigint columns come back as strings; converted in toRecord.
+    });
+  }
+
+  async migrate(): Promise<number[]> {
+    return this.sql.begin(async (tx) => {
+      // Two instances migrating at once wait for each other instead of racing.
+      await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`;
+      await tx`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT NOW())`;
+      const rows = await tx<{ version: number }[]>`SELECT version FROM schema_migrations`;
+      const applied = new Set(rows.map((r) => r.version));
+      const done: number[] = [];
+      for (const m of this.migrations) {
+        if (applied.has(m.version)) continue;
+        await tx.unsafe(m.sql);
+        await tx`INSERT INTO schema_migrations (version) VALUES (${m.version})`;
+        done.push(m.version);
+      }
+      return done;
+    }) as Promise<number[]>;
+  }
+
+  async schemaStatus(): Promise<SchemaStatus> {
+    const latest = Math.max(0, ...this.migrations.map((m) => m.version));
+    const [t] = await this.sql<{ exists: boolean }[]>`SELECT to_regclass('schema_migrations') IS NOT NULL AS exists`;
+    if (!t?.exists) return { current: 0, latest };
+    const [row] = await this.sql<{ v: number | null }[]>`SELECT MAX(version) AS v FROM schema_migrations`;
+    return { current: row?.v ?? 0, latest };
+  }
+
+  async insert(s: NewShare): Promise<InsertResult> {
+    const rows = await this.sql<{ share_id: string }[]>`
+      INSERT INTO shares (share_id, session_id, secret, title, size_bytes, protocol)
+      VALUES (${s.shareId}, ${s.sessionId}, ${s.secretHash}, ${s.title ?? null}, ${s.sizeBytes ?? null}, ${s.protocol})
+      ON CONFLICT DO NOTHING RETURNING share_id`;
+    if (rows.length > 0) return "created";
+    const [bySession] = await this.sql`SELECT 1 FROM shares WHERE session_id = ${s.sessionId}`;
+    return bySession ? "session_shared" : "share_id_taken";
+  }
+
+  async get(shareId: string): Promise<ShareRecord | null> {
+    const [r] = await this.sql<Row[]>`SELECT * FROM shares WHERE share_id = ${shareId}`;
+    return r ? toRecord(r) : null;
+  }
+
+  async getBySession(sessionId: string): Promise<ShareRecord | null> {
+    const [r] = await this.sql<Row[]>`SELECT * FROM shares WHERE session_id = ${sessionId}`;
+    return r ? toRecord(r) : null;
+  }
+
+  async touch(shareId: string, fields: { title?: string | null; sizeBytes?: number | null } = {}): Promise<number | null> {
+    const setTitle = fields.title !== undefined;
+    const setSize = fields.sizeBytes !== undefined;
+    const [r] = await this.sql<{ version: number }[]>`
+      UPDATE shares SET version = version + 1, updated_at = NOW(),
+        title = CASE WHEN ${setTitle} THEN ${fields.title ?? null}::text ELSE title END,
+        size_bytes = CASE WHEN ${setSize} THEN ${fields.sizeBytes ?? null}::bigint ELSE size_bytes END
+      WHERE share_id = ${shareId} RETURNING version`;
+    return r ? r.version : null;
+  }
+
+  async delete(shareId: string): Promise<boolean> {
+    const rows = await this.sql`DELETE FROM shares WHERE share_id = ${shareId} RETURNING share_id`;
+    return rows.length > 0;
+  }
+
+  async putItems(shareId: string, items: ItemWrite[], fields: { title?: string | null } = {}): Promise<number | null> {
+    const setTitle = fields.title !== undefined;
+    return this.sql.begin(async (tx) => {
+      // The row lock taken by this UPDATE orders concurrent syncs of one share,
+      // so seq follows commit order and the later sync wins.
+      const [r] = await tx<{ version: number }[]>`
+        UPDATE shares SET version = version + 1, updated_at = NOW(),
+          title = CASE WHEN ${setTitle} THEN ${fields.title ?? null}::text ELSE title END
+        WHERE share_id = ${shareId} RETURNING version`;
+      if (!r) return null;
+      if (items.length > 0) {
+        const rows = items.map((it) => ({ share_id: shareId, item_key: it.key, seq: r.version, data: it.data }));
+        for (let i = 0; i < rows.length; i += 1000) {
+          await tx`
+            INSERT INTO share_items ${tx(rows.slice(i, i + 1000), "share_id", "item_key", "seq", "data")}
+            ON CONFLICT (share_id, item_key) DO UPDATE SET seq = EXCLUDED.seq, data = EXCLUDED.data`;
+        }
+      }
+      return r.version;
+    }) as Promise<number | null>;
+  }
+
+  async listItems(shareId: string): Promise<StoredItem[]> {
+    return this.listItemsSince(shareId, -1);
+  }
+
+  async listItemsSince(shareId: string, afterSeq: number): Promise<StoredItem[]> {
+    const rows = await this.sql<{ item_key: string; seq: string; data: string }[]>`
+      SELECT item_key, seq, data FROM share_items WHERE share_id = ${shareId} AND seq > ${afterSeq}
+      ORDER BY seq, item_key`;
+    return rows.map((r) => ({ key: r.item_key, seq: Number(r.seq), data: r.data }));
+  }
+
+  async bump(bucket: string, windowStart: number, delta: number): Promise<number> {
+    const [r] = await this.sql<{ count: number }[]>`
+      INSERT INTO rate_limits (bucket, window_start, count) VALUES (${bucket}, ${windowStart}, ${delta})
+      ON CONFLICT (bucket, window_start) DO UPDATE SET count = rate_limits.count + EXCLUDED.count
+      RETURNING count`;
+    return r!.count;
+  }
+
+  async pruneCounters(before: number): Promise<void> {
+    await this.sql`DELETE FROM rate_limits WHERE window_start < ${before}`;
+  }
+
+  async ping(): Promise<void> {
+    await this.sql`SELECT 1`;
+  }
+
+  async close(): Promise<void> {
+    await this.sql.end({ timeout: 5 });
+  }
+}

@@ -1,0 +1,190 @@
+// ShareStore on bun:sqlite: the embedded default, one file in DATA_DIR.
+import { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import schema from "./schema.sqlite.sql" with { type: "text" };
+import {
+  parseMigrations,
+  type InsertResult,
+  type ItemWrite,
+  type NewShare,
+  type SchemaStatus,
+  type ShareRecord,
+  type ShareStore,
+  type StoredItem,
+} from "./share-store.ts";
+
+interface Row {
+  share_id: string;
+  session_id: string;
+  secret: string;
+  created_at: number;
+  updated_at: number;
+  title: string | null;
+  size_bytes: number | null;
+  version: number;
+  expires_at: number | null;
+  views: number;
+  protocol: "seed" | "native";
+}
+
+const toRecord = (r: Row): ShareRecord => ({
+  shareId: r.share_id,
+  sessionId: r.session_id,
+  secretHash: r.secret,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  title: r.title,
+  sizeBytes: r.size_bytes,
+  version: r.version,
+  expiresAt: r.expires_at,
+  views: r.views,
+  protocol: r.protocol,
+});
+
+export class SqliteShareStore implements ShareStore {
+  readonly kind = "sqlite" as const;
+  private db: Database;
+  private migrations = parseMigrations(schema);
+
+  constructor(pathOrDir: string, opts: { file?: boolean } = {}) {
+    let path = pathOrDir;
+    if (pathOrDir !== ":memory:" && !opts.file) {
+      mkdirSync(pathOrDir, { recursive: true });
+      path = join(pathOrDir, "better-share.sqlite");
+    }
+    this.db = new Database(path, { create: true, strict: true });
+    // WAL lets page reads go on while a sync writes; busy_timeout makes two
+    // processes on one file wait for each other instead of failing.
+    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+  }
+
+  async migrate(): Promise<number[]> {
+    this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+    const applied = new Set(
+      this.db.query<{ version: number }, []>("SELECT version FROM schema_migrations").all().map((r) => r.version),
+    );
+    const done: number[] = [];
+    for (const m of this.migrations) {
+      if (applied.has(m.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(m.sql);
+        this.db.query("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(m.version, Date.now());
+      }).immediate();
+      done.push(m.version);
+    }
+    return done;
+  }
+
+  async schemaStatus(): Promise<SchemaStatus> {
+    const latest = Math.max(0, ...this.migrations.map((m) => m.version));
+    const exists = this.db.query("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'").get();
+    if (!exists) return { current: 0, latest };
+    const row = this.db.query<{ v: number | null }, []>("SELECT MAX(version) AS v FROM schema_migrations").get();
+    return { current: row?.v ?? 0, latest };
+  }
+
+  async insert(s: NewShare): Promise<InsertResult> {
+    const now = Date.now();
+    return this.db.transaction((): InsertResult => {
+      if (this.db.query("SELECT 1 FROM shares WHERE session_id = ?").get(s.sessionId)) return "session_shared";
+      if (this.db.query("SELECT 1 FROM shares WHERE share_id = ?").get(s.shareId)) return "share_id_taken";
+      this.db
+        .query(
+          `INSERT INTO shares (share_id, session_id, secret, created_at, updated_at, title, size_bytes, version, protocol)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+        )
+        .run(s.shareId, s.sessionId, s.secretHash, now, now, s.title ?? null, s.sizeBytes ?? null, s.protocol);
+      return "created";
+    }).immediate();
+  }
+
+  async get(shareId: string): Promise<ShareRecord | null> {
+    const r = this.db.query<Row, [string]>("SELECT * FROM shares WHERE share_id = ?").get(shareId);
+    return r ? toRecord(r) : null;
+  }
+
+  async getBySession(sessionId: string): Promise<ShareRecord | null> {
+    const r = this.db.query<Row, [string]>("SELECT * FROM shares WHERE session_id = ?").get(sessionId);
+    return r ? toRecord(r) : null;
+  }
+
+  async touch(shareId: string, fields: { title?: string | null; sizeBytes?: number | null } = {}): Promise<number | null> {
+    const r = this.db
+      .query<{ version: number }, [number, number, string | null, number, number | null, string]>(
+        `UPDATE shares SET version = version + 1, updated_at = ?,
+           title = CASE WHEN ? THEN ? ELSE title END,
+           size_bytes = CASE WHEN ? THEN ? ELSE size_bytes END
+         WHERE share_id = ? RETURNING version`,
+      )
+      .get(
+        Date.now(),
+        fields.title !== undefined ? 1 : 0,
+        fields.title ?? null,
+        fields.sizeBytes !== undefined ? 1 : 0,
+        fields.sizeBytes ?? null,
+        shareId,
+      );
+    return r ? r.version : null;
+  }
+
+  async delete(shareId: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      this.db.query("DELETE FROM share_items WHERE share_id = ?").run(shareId);
+      return this.db.query("DELETE FROM shares WHERE share_id = ?").run(shareId).changes > 0;
+    }).immediate();
+  }
+
+  async putItems(shareId: string, items: ItemWrite[], fields: { title?: string | null } = {}): Promise<number | null> {
+    const upsert = this.db.query(
+      `INSERT INTO share_items (share_id, item_key, seq, data) VALUES (?, ?, ?, ?)
+       ON CONFLICT (share_id, item_key) DO UPDATE SET seq = excluded.seq, data = excluded.data`,
+    );
+    return this.db.transaction((): number | null => {
+      const r = this.db
+        .query<{ version: number }, [number, number, string | null, string]>(
+          `UPDATE shares SET version = version + 1, updated_at = ?, title = CASE WHEN ? THEN ? ELSE title END
+           WHERE share_id = ? RETURNING version`,
+        )
+        .get(Date.now(), fields.title !== undefined ? 1 : 0, fields.title ?? null, shareId);
+      if (!r) return null;
+      for (const it of items) upsert.run(shareId, it.key, r.version, it.data);
+      return r.version;
+    }).immediate();
+  }
+
+  async listItems(shareId: string): Promise<StoredItem[]> {
+    return this.listItemsSince(shareId, -1);
+  }
+
+  async listItemsSince(shareId: string, afterSeq: number): Promise<StoredItem[]> {
+    return this.db
+      .query<{ item_key: string; seq: number; data: string }, [string, number]>(
+        "SELECT item_key, seq, data FROM share_items WHERE share_id = ? AND seq > ? ORDER BY seq, item_key",
+      )
+      .all(shareId, afterSeq)
+      .map((r) => ({ key: r.item_key, seq: r.seq, data: r.data }));
+  }
+
+  async bump(bucket: string, windowStart: number, delta: number): Promise<number> {
+    const r = this.db
+      .query<{ count: number }, [string, number, number]>(
+        `INSERT INTO rate_limits (bucket, window_start, count) VALUES (?, ?, ?)
+         ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + excluded.count RETURNING count`,
+      )
+      .get(bucket, windowStart, delta);
+    return r!.count;
+  }
+
+  async pruneCounters(before: number): Promise<void> {
+    this.db.query("DELETE FROM rate_limits WHERE window_start < ?").run(before);
+  }
+
+  async ping(): Promise<void> {
+    this.db.query("SELECT 1").get();
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
