@@ -1,0 +1,136 @@
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DiskBlobStore } from "../../src/stores/blob-store.disk.ts";
+import { S3BlobStore } from "../../src/stores/blob-store.s3.ts";
+import { startS3 } from "../helpers/s3.ts";
+import { blobStoreContract, put } from "./blob-store.contract.ts";
+
+/** Serves a DiskBlobStore's upload route on a real port, as the server does. */
+function serveDisk() {
+  const dir = mkdtempSync(join(tmpdir(), "bs-disk-"));
+  let store!: DiskBlobStore;
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async fetch(req) {
+      const url = new URL(req.url);
+      const id = url.pathname.split("/").pop()!;
+      const check = store.checkUpload(id, url.searchParams);
+      if (!check.ok) return new Response(check.message, { status: check.status });
+      const r = await store.acceptUpload(id, req.body, { exactSize: check.size, maxBytes: 1 << 20 });
+      return new Response(r.ok ? "ok" : r.message, { status: r.ok ? 200 : r.status });
+    },
+  });
+  store = new DiskBlobStore(dir, `http://127.0.0.1:${server.port}`);
+  return { dir, store, server };
+}
+
+blobStoreContract("disk", async () => {
+  const { store, server } = serveDisk();
+  return { store, close: async () => void server.stop(true) };
+});
+
+blobStoreContract("s3 (s3rver over HTTP)", async () => {
+  const s3 = await startS3();
+  return { store: new S3BlobStore(s3.config), close: () => s3.stop() };
+});
+
+describe("disk blob store specifics", () => {
+  test("a URL signed for a size refuses other lengths and keeps the old blob", async () => {
+    const { store, server } = serveDisk();
+    try {
+      await store.put("sessions/Size0001.json", "old");
+      const url = await store.presignPut("sessions/Size0001.json", { size: 5, expiresInSeconds: 60 });
+      expect((await put(url, "toolong")).status).toBe(400);
+      expect((await put(url, "shrt")).status).toBe(400);
+      const got = await store.get("sessions/Size0001.json");
+      expect(got.status === "ok" && new TextDecoder().decode(got.body)).toBe("old");
+      expect((await put(url, "exact")).status).toBe(200);
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  test("tampered, expired or re-targeted URLs are refused", async () => {
+    const { store, server } = serveDisk();
+    try {
+      const url = new URL(await store.presignPut("sessions/Sign0001.json", { size: 2, expiresInSeconds: 60 }));
+      const tampered = new URL(url);
+      tampered.searchParams.set("size", "3");
+      expect((await put(tampered.toString(), "abc")).status).toBe(403);
+      const other = new URL(url.toString().replace("Sign0001", "Sign0002"));
+      expect((await put(other.toString(), "ab")).status).toBe(403);
+      const noSig = new URL(url);
+      noSig.searchParams.delete("sig");
+      expect((await put(noSig.toString(), "ab")).status).toBe(403);
+      const expired = store.checkUpload("Sign0001", url.searchParams, Date.now() + 120_000);
+      expect(expired.ok).toBe(false);
+      if (!expired.ok) expect(expired.code).toBe("URL_EXPIRED");
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  test("blob keys other than sessions/<8 alnum>.json never become paths", async () => {
+    const { store, server } = serveDisk();
+    try {
+      for (const key of ["../etc/passwd", "sessions/../../x.json", "sessions/abc.json", "sessions/ABCDEFGH.json/.."])
+        await expect(store.get(key)).rejects.toThrow("invalid blob key");
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  test("uploads land atomically: no temp files remain and files are private", async () => {
+    const { dir, store, server } = serveDisk();
+    try {
+      const body = "y".repeat(300_000);
+      const urls = await Promise.all(
+        Array.from({ length: 5 }, () => store.presignPut("sessions/Atom0001.json", { size: body.length, expiresInSeconds: 60 })),
+      );
+      const results = await Promise.all(urls.map((u) => put(u, body)));
+      expect(results.every((r) => r.status === 200)).toBe(true);
+      const files = readdirSync(join(dir, "blobs", "sessions"));
+      expect(files).toEqual(["Atom0001.json"]);
+      expect(statSync(join(dir, "blobs", "sessions", "Atom0001.json")).size).toBe(body.length);
+      expect(statSync(join(dir, "signing.key")).mode & 0o777).toBe(0o600);
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  test("the signing key survives a restart, so earlier URLs stay valid", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bs-disk-"));
+    const a = new DiskBlobStore(dir, "http://x");
+    const url = new URL(await a.presignPut("sessions/Keep0001.json", { size: 1, expiresInSeconds: 60 }));
+    const b = new DiskBlobStore(dir, "http://x");
+    expect(b.checkUpload("Keep0001", url.searchParams).ok).toBe(true);
+  });
+});
+
+describe("s3 blob store specifics", () => {
+  test("presigned URLs sign Content-Length when a size is given and carry no checksum parameters", async () => {
+    const s3 = await startS3();
+    try {
+      const store = new S3BlobStore(s3.config);
+      const url = new URL(await store.presignPut("sessions/Sign0003.json", { size: 123, expiresInSeconds: 60 }));
+      expect(url.searchParams.get("X-Amz-SignedHeaders")!.split(";")).toContain("content-length");
+      expect([...url.searchParams.keys()].some((k) => /checksum/i.test(k))).toBe(false);
+      expect(url.searchParams.get("X-Amz-Expires")).toBe("60");
+    } finally {
+      await s3.stop();
+    }
+  });
+
+  test("ping fails for a bucket that does not exist", async () => {
+    const s3 = await startS3();
+    try {
+      const store = new S3BlobStore({ ...s3.config, bucket: "no-such-bucket" });
+      await expect(store.ping()).rejects.toThrow();
+    } finally {
+      await s3.stop();
+    }
+  });
+});
