@@ -182,6 +182,7 @@ export class ShareService implements ShareSource {
     const e = await this.revalidate(shareId);
     const l = e?.lookup ?? { status: "not_found" as const };
     if (l.status === "not_found") throw notFound();
+    if (e?.version === "missing") throw notFound("This share has no data yet: its upload has not finished.");
     if (l.status === "unreadable") throw new ApiError(422, "UNREADABLE", `This share cannot be read: ${l.reason}.`);
     return toNativeItems(l.snapshot.data);
   }
@@ -192,6 +193,7 @@ export class ShareService implements ShareSource {
   async readJson(shareId: string): Promise<{ json: string; version: string }> {
     const e = await this.revalidate(shareId);
     if (!e || e.lookup.status === "not_found") throw notFound();
+    if (e.version === "missing") throw notFound("This share has no data yet: its upload has not finished.");
     if (e.lookup.status === "unreadable") throw new ApiError(422, "UNREADABLE", `This share cannot be read: ${e.lookup.reason}.`);
     if (e.json === null) e.json = JSON.stringify(e.lookup.snapshot.data);
     return { json: e.json, version: e.version };

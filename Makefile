@@ -1,0 +1,48 @@
+# better-share — see README.md. `make serve` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+BUN_VERSION := 1.4.4
+BUN := $(shell command -v bun 2>/dev/null)
+ifeq ($(BUN),)
+BUN := bun
+endif
+
+COMPILE_FLAGS := --compile --minify-whitespace --minify-syntax --sourcemap=none \
+	--define 'process.env.NODE_ENV="production"' \
+	--no-compile-autoload-dotenv --no-compile-autoload-bunfig
+
+.PHONY: install build serve test lint bench docker plugin system-deps clean
+
+install:
+	@command -v bun >/dev/null 2>&1 || npm install -g bun@$(BUN_VERSION)
+	bun install --frozen-lockfile
+	cd plugin && bun install --frozen-lockfile
+
+build: install
+	bun build src/cli.ts $(COMPILE_FLAGS) --outfile better-share
+	@ls -lh better-share | awk '{print "built ./better-share (" $$5 ")"}'
+
+serve: build
+	./better-share serve
+
+plugin: install
+	cd plugin && bun run build
+
+system-deps:
+	bash scripts/system-deps.sh
+
+test: system-deps build plugin
+	bun test --timeout 120000
+
+lint: install
+	bunx tsc -p tsconfig.json --noEmit
+	bunx xss-scan
+	cd plugin && bunx tsc -p tsconfig.json --noEmit
+
+bench: build
+	bun bench/run.ts
+
+docker:
+	docker build -t better-share .
+
+clean:
+	rm -rf better-share data test-artifacts plugin/dist
