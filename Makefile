@@ -1,14 +1,6 @@
 # better-share — see README.md. `make serve` and `make test` work on a fresh machine.
 SHELL := /bin/bash
 BUN_VERSION := 1.4.4
-BUN := $(shell command -v bun 2>/dev/null)
-ifeq ($(BUN),)
-BUN := bun
-endif
-
-COMPILE_FLAGS := --compile --minify-whitespace --minify-syntax --sourcemap=none \
-	--define 'process.env.NODE_ENV="production"' \
-	--no-compile-autoload-dotenv --no-compile-autoload-bunfig
 
 .PHONY: install build serve test lint bench docker plugin system-deps clean
 
@@ -18,7 +10,7 @@ install:
 	cd plugin && bun install --frozen-lockfile
 
 build: install
-	bun build src/cli.ts $(COMPILE_FLAGS) --outfile better-share
+	bash scripts/build.sh better-share
 	@ls -lh better-share | awk '{print "built ./better-share (" $$5 ")"}'
 
 serve: build

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The one compile command for ./better-share, used by `make build`, the
+# Dockerfile and the binary tests. Usage: scripts/build.sh [outfile]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-better-share}"
+# --minify-whitespace/--minify-syntax, not --minify: renaming identifiers breaks Elysia.
+# NODE_ENV is defined because the compiler would otherwise inline "development".
+# .env and bunfig.toml in the working directory must not change a deployed binary.
+bun build src/cli.ts --compile --minify-whitespace --minify-syntax --sourcemap=none \
+  --define 'process.env.NODE_ENV="production"' \
+  --no-compile-autoload-dotenv --no-compile-autoload-bunfig \
+  --outfile "$out"

@@ -1,0 +1,87 @@
+// Builds the real ./better-share executable once per test run and runs it as
+// a child process on a free port.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const ROOT = resolve(import.meta.dir, "../..");
+let built: string | null = null;
+
+/** Compiles with scripts/build.sh (what `make build` runs) into a temp dir. */
+export function buildBinary(): string {
+  if (built) return built;
+  const out = join(mkdtempSync(join(tmpdir(), "bs-bin-")), "better-share");
+  const r = spawnSync("bash", ["scripts/build.sh", out], { cwd: ROOT, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
+  return (built = out);
+}
+
+export async function freePort(): Promise<number> {
+  const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+  const p = s.port!;
+  s.stop(true);
+  return p;
+}
+
+export interface Proc {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+export function run(bin: string, args: string[], env: Record<string, string>, cwd?: string): Proc {
+  const child = spawn(bin, args, {
+    cwd: cwd ?? mkdtempSync(join(tmpdir(), "bs-cwd-")),
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  return { child, output: () => out, exited };
+}
+
+export interface Server extends Proc {
+  url: string;
+  port: number;
+  env: Record<string, string>;
+  stop(): Promise<number | null>;
+}
+
+/** Starts `serve` and waits for /api/health to answer 200. */
+export async function startBinary(bin: string, env: Record<string, string>, opts: { cwd?: string; port?: number } = {}): Promise<Server> {
+  const port = opts.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const fullEnv = { BASE_URL: url, ...env };
+  const p = run(bin, ["serve", "--port", String(port), "--host", "127.0.0.1"], fullEnv, opts.cwd);
+  const deadline = Date.now() + 20_000;
+  let exitedEarly = false;
+  p.exited.then(() => (exitedEarly = true));
+  while (Date.now() < deadline && !exitedEarly) {
+    try {
+      const r = await fetch(`${url}/api/health`);
+      if (r.status === 200) break;
+    } catch {}
+    await Bun.sleep(50);
+  }
+  if (exitedEarly || Date.now() >= deadline) {
+    p.child.kill("SIGKILL");
+    throw new Error(`server did not start:\n${p.output()}`);
+  }
+  return {
+    ...p,
+    url,
+    port,
+    env: fullEnv,
+    async stop() {
+      if (p.child.exitCode !== null) return p.child.exitCode;
+      p.child.kill("SIGTERM");
+      const t = setTimeout(() => p.child.kill("SIGKILL"), 10_000);
+      const code = await p.exited;
+      clearTimeout(t);
+      return code;
+    },
+  };
+}
