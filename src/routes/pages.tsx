@@ -1,0 +1,212 @@
+// HTML pages: landing, share page, Markdown export and the embedded static
+// assets. Every response is built here with explicit headers, so no global
+// HTML plugin or content sniffing decides how user content is served.
+import { Elysia } from "elysia";
+import type { ShareSource, ShareSnapshot } from "../core/share-source.ts";
+import { RenderCache } from "../core/render-cache.ts";
+import { ASSETS_VERSION, assetByPath, type Asset } from "../../views/lib/assets.ts";
+import { pageOfAnchor, planPages, type PagePlan } from "../../views/lib/pages.ts";
+import { sessionStats, type SessionStats } from "../../views/lib/stats.ts";
+import { renderSharePage } from "../../views/share-page.tsx";
+import { renderMarkdownExport } from "../../views/markdown-export.ts";
+import { CannotDisplayPage, NotFoundPage } from "../../views/errors.tsx";
+import { LandingPage } from "../../views/landing.tsx";
+
+export interface PagesDeps {
+  source: ShareSource;
+  /** Public origin, e.g. https://share.example.com (no trailing slash needed). */
+  baseUrl: string;
+  /** X-Robots-Tag and <meta name="robots">; default "noindex". */
+  robots?: string;
+  /** Memory for rendered pages; default 64 MiB. */
+  cacheBytes?: number;
+}
+
+export const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const SHARE_ID = /^[0-9A-Za-z]{8}$/;
+/** Pages smaller than this are sent as is: gzip would not win a round trip. */
+const GZIP_MIN = 1024;
+
+interface PageEntry {
+  bytes: number;
+  etag: string;
+  body: Uint8Array<ArrayBuffer>;
+  gzip?: Uint8Array<ArrayBuffer>;
+  type: string;
+  extra?: Record<string, string>;
+}
+
+interface PlanEntry {
+  bytes: number;
+  plan: PagePlan;
+  stats: SessionStats;
+}
+
+const encoder = new TextEncoder();
+
+function etagOf(version: string, variant: string): string {
+  return `W/"${Bun.hash(`${version}\u0000${variant}\u0000${ASSETS_VERSION}`).toString(36)}"`;
+}
+
+function acceptsGzip(request: Request): boolean {
+  const ae = request.headers.get("accept-encoding");
+  return ae !== null && ae.includes("gzip");
+}
+
+function matches(request: Request, etag: string): boolean {
+  const inm = request.headers.get("if-none-match");
+  if (!inm) return false;
+  return inm === etag || inm.trim() === "*" || inm.split(",").some((t) => t.trim() === etag || t.trim() === etag.slice(2));
+}
+
+export function pagesRoutes(deps: PagesDeps) {
+  const robots = deps.robots ?? "noindex";
+  const baseUrl = deps.baseUrl.replace(/\/+$/, "");
+  const cache = new RenderCache<PageEntry | PlanEntry>(deps.cacheBytes ?? 64 * 1024 * 1024);
+  cache.attach(deps.source);
+
+  const pageHeaders: Record<string, string> = {
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "X-Robots-Tag": robots,
+    "Cache-Control": "no-cache",
+    Vary: "Accept-Encoding",
+  };
+
+  function entry(html: string, etag: string, type = "text/html; charset=utf-8", gzip = false, extra?: Record<string, string>): PageEntry {
+    const body = encoder.encode(html);
+    const e: PageEntry = { bytes: body.byteLength + 200, etag, body, type, extra };
+    if (gzip) addGzip(e);
+    return e;
+  }
+
+  function addGzip(e: PageEntry): void {
+    if (e.gzip || e.body.byteLength < GZIP_MIN) return;
+    e.gzip = Bun.gzipSync(e.body, { level: 6 });
+    e.bytes += e.gzip.byteLength;
+  }
+
+  function send(request: Request, e: PageEntry, status = 200): Response {
+    const headers: Record<string, string> = { ...pageHeaders, "Content-Type": e.type, ETag: e.etag, ...e.extra };
+    if (status === 200 && matches(request, e.etag)) return new Response(null, { status: 304, headers });
+    if (e.gzip && acceptsGzip(request)) {
+      headers["Content-Encoding"] = "gzip";
+      return new Response(e.gzip, { status, headers });
+    }
+    return new Response(e.body, { status, headers });
+  }
+
+  function html(request: Request, status: number, text: string): Response {
+    const body = encoder.encode(text);
+    return new Response(body, { status, headers: { ...pageHeaders, "Cache-Control": "no-store" } });
+  }
+
+  // Pages with no share data never change while the process runs: render once.
+  const landing = entry(LandingPage({ baseUrl, robots }), etagOf("landing", baseUrl), undefined, true);
+  const notFound = NotFoundPage({ robots });
+
+  function planFor(snap: ShareSnapshot): PlanEntry {
+    const hit = cache.get(snap.shareId, snap.version, "plan") as PlanEntry | undefined;
+    if (hit) return hit;
+    const plan = planPages(snap.data);
+    const stats = sessionStats(snap.data);
+    const e: PlanEntry = { bytes: 2048 + plan.pages.length * 64 + plan.linkedSubsessions.size * 64, plan, stats };
+    cache.set(snap.shareId, snap.version, "plan", e);
+    return e;
+  }
+
+  function shareResponse(request: Request, snap: ShareSnapshot, wantMarkdown: boolean, query: Record<string, string | undefined>): Response {
+    const gz = acceptsGzip(request);
+    if (wantMarkdown) {
+      let e = cache.get(snap.shareId, snap.version, "md") as PageEntry | undefined;
+      if (!e) {
+        const md = renderMarkdownExport(snap.data, `${baseUrl}/share/${snap.shareId}`);
+        e = entry(md, etagOf(snap.version, "md"), "text/markdown; charset=utf-8", gz, {
+          "Content-Disposition": `inline; filename="${snap.shareId}.md"`,
+        });
+        cache.set(snap.shareId, snap.version, "md", e);
+      } else if (gz && !e.gzip) {
+        addGzip(e);
+      }
+      return send(request, e);
+    }
+    const { plan, stats } = planFor(snap);
+    let page = 1;
+    if (query.find && /^[mp]-[0-9A-Za-z_-]{1,80}$/.test(query.find)) {
+      page = pageOfAnchor(snap.data, plan, query.find) ?? 1;
+    } else if (query.page && /^[0-9]{1,6}$/.test(query.page)) {
+      page = Math.min(Math.max(1, Number(query.page)), plan.pages.length);
+    }
+    const variant = `p${page}`;
+    let e = cache.get(snap.shareId, snap.version, variant) as PageEntry | undefined;
+    if (!e) {
+      const etag = etagOf(snap.version, variant);
+      const htmlText = renderSharePage({ data: snap.data, shareId: snap.shareId, page, plan, stats, baseUrl, etag, robots });
+      e = entry(htmlText, etag, undefined, gz);
+      cache.set(snap.shareId, snap.version, variant, e);
+    } else if (gz && !e.gzip) {
+      addGzip(e);
+    }
+    return send(request, e);
+  }
+
+  async function handleShare(request: Request, rawId: string, query: Record<string, string | undefined>): Promise<Response> {
+    const wantMarkdown = rawId.endsWith(".md");
+    const id = wantMarkdown ? rawId.slice(0, -3) : rawId;
+    if (!SHARE_ID.test(id)) return html(request, 404, notFound);
+    let found;
+    try {
+      found = await deps.source.lookup(id);
+    } catch {
+      return html(request, 503, CannotDisplayPage({ robots, reason: "The share store is not answering right now. Try again in a moment." }));
+    }
+    if (found.status === "not_found") return html(request, 404, notFound);
+    if (found.status === "unreadable") {
+      return html(request, 422, CannotDisplayPage({ robots, reason: found.reason, shareId: id }));
+    }
+    try {
+      return shareResponse(request, found.snapshot, wantMarkdown, query);
+    } catch {
+      // A shape the renderers did not survive; the per-part guards make this rare.
+      return html(request, 422, CannotDisplayPage({ robots, reason: "Its data has a shape this page cannot render.", shareId: id }));
+    }
+  }
+
+  function staticResponse(request: Request, asset: Asset | undefined): Response {
+    if (!asset) {
+      return new Response("Not found", {
+        status: 404,
+        headers: { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" },
+      });
+    }
+    const headers: Record<string, string> = {
+      "Content-Type": asset.type,
+      "Cache-Control": "public, max-age=31536000, immutable",
+      "X-Content-Type-Options": "nosniff",
+      "Content-Security-Policy": CSP,
+      Vary: "Accept-Encoding",
+    };
+    const gz = gzipped.get(asset);
+    if (gz && acceptsGzip(request)) {
+      headers["Content-Encoding"] = "gzip";
+      return new Response(gz, { headers });
+    }
+    return new Response(asset.body, { headers });
+  }
+  const gzipped = new Map<Asset, Uint8Array<ArrayBuffer>>();
+
+  return new Elysia({ name: "pages" })
+    .get("/", ({ request }) => send(request, landing))
+    .get("/share/:id", ({ request, params, query }) => handleShare(request, params.id, query as Record<string, string | undefined>))
+    .get("/static/*", ({ request, path }) => {
+      const asset = assetByPath(path);
+      if (asset && !gzipped.has(asset) && asset.body.byteLength >= GZIP_MIN) gzipped.set(asset, Bun.gzipSync(asset.body, { level: 9 }));
+      return staticResponse(request, asset);
+    });
+}

@@ -1,0 +1,175 @@
+// Progressive enhancements only: the page is complete without this file.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var THEME_KEY = "better-share-theme";
+
+  // Theme picker
+  var picker = document.getElementById("theme-picker");
+  if (picker) {
+    picker.value = root.getAttribute("data-theme") || "system";
+    picker.addEventListener("change", function () {
+      var value = picker.value;
+      root.setAttribute("data-theme", value);
+      try {
+        if (value === "system") localStorage.removeItem(THEME_KEY);
+        else localStorage.setItem(THEME_KEY, value);
+      } catch (e) {}
+    });
+  }
+
+  // Copy buttons (one listener for the whole page)
+  function textToCopy(button) {
+    var kind = button.getAttribute("data-copy");
+    var box;
+    if (kind === "msg") {
+      box = button.closest(".msg");
+      var body = box && box.querySelector(".msg-body");
+      return body ? body.innerText : "";
+    }
+    box = button.closest(kind === "code" ? ".code" : kind === "cmd" ? ".cmd" : ".out");
+    if (!box) return "";
+    var pres = box.querySelectorAll("pre");
+    var text = "";
+    for (var i = 0; i < pres.length; i++) text += pres[i].textContent;
+    return text;
+  }
+  function copied(button, ok) {
+    var label = button.textContent;
+    button.textContent = ok ? "Copied" : "Copy failed";
+    setTimeout(function () { button.textContent = label; }, 1500);
+  }
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    var button = target && target.closest ? target.closest("button.copy") : null;
+    if (!button) return;
+    var text = textToCopy(button);
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { copied(button, true); }, function () { copied(button, false); });
+    } else {
+      copied(button, false);
+    }
+  });
+
+  // Printing shows everything, including collapsed outputs and reasoning.
+  window.addEventListener("beforeprint", function () {
+    var closed = document.querySelectorAll("details:not([open])");
+    for (var i = 0; i < closed.length; i++) closed[i].setAttribute("open", "");
+  });
+
+  // Local times
+  function localizeTimes(scope) {
+    var times = scope.querySelectorAll("time[datetime]");
+    for (var i = 0; i < times.length; i++) {
+      var d = new Date(times[i].getAttribute("datetime"));
+      if (!isNaN(d.getTime())) {
+        times[i].title = times[i].textContent;
+        times[i].textContent = d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+      }
+    }
+  }
+  localizeTimes(document);
+
+  // Permalinks to another page of a long session: let the server find the page.
+  var params = new URLSearchParams(location.search);
+  if (location.hash.length > 1 && !params.has("find")) {
+    var anchor = decodeURIComponent(location.hash.slice(1));
+    if (/^[mp]-[0-9A-Za-z_-]{1,80}$/.test(anchor) && !document.getElementById(anchor)) {
+      location.replace(location.pathname + "?find=" + encodeURIComponent(anchor) + location.hash);
+      return;
+    }
+  }
+
+  // Live view: poll the page itself with its ETag while the tab is visible.
+  var live = document.getElementById("live");
+  var status = document.getElementById("live-status");
+  if (!live || !status || !window.fetch || !window.DOMParser) return;
+  var etag = live.getAttribute("data-etag");
+  var updatedAt = Date.now();
+  var gone = false;
+  var busy = false;
+
+  function ago() {
+    var s = Math.round((Date.now() - updatedAt) / 1000);
+    if (s < 10) return "just now";
+    if (s < 60) return s + " s ago";
+    var m = Math.round(s / 60);
+    if (m < 60) return m + " min ago";
+    return Math.round(m / 60) + " h ago";
+  }
+  function showStatus() {
+    if (gone) return;
+    status.textContent = "Live · updated " + ago();
+  }
+
+  function openDetailsKeys(scope) {
+    var keys = [];
+    var list = scope.querySelectorAll("details[open]");
+    for (var i = 0; i < list.length; i++) {
+      var owner = list[i].parentElement && list[i].parentElement.closest("[id]");
+      if (!owner) continue;
+      var all = owner.querySelectorAll("details");
+      keys.push(owner.id + ":" + Array.prototype.indexOf.call(all, list[i]));
+    }
+    return keys;
+  }
+  function reopen(scope, keys) {
+    for (var i = 0; i < keys.length; i++) {
+      var at = keys[i].lastIndexOf(":");
+      var owner = document.getElementById(keys[i].slice(0, at));
+      if (!owner || !scope.contains(owner)) continue;
+      var d = owner.querySelectorAll("details")[Number(keys[i].slice(at + 1))];
+      if (d) d.open = true;
+    }
+  }
+
+  function poll() {
+    if (busy || gone || document.visibilityState !== "visible") return;
+    busy = true;
+    fetch(location.pathname + location.search, {
+      headers: etag ? { "If-None-Match": etag } : {},
+      cache: "no-store",
+      credentials: "same-origin",
+    })
+      .then(function (res) {
+        if (res.status === 304) return null;
+        if (res.status === 404) {
+          gone = true;
+          status.textContent = "This share was removed";
+          return null;
+        }
+        if (!res.ok) return null;
+        return res.text();
+      })
+      .then(function (html) {
+        if (!html) return;
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var next = doc.getElementById("live");
+        if (!next) return;
+        var keys = openDetailsKeys(live);
+        var atBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
+        next = document.adoptNode(next);
+        live.replaceWith(next);
+        live = next;
+        etag = live.getAttribute("data-etag");
+        reopen(live, keys);
+        localizeTimes(live);
+        if (doc.title) document.title = doc.title;
+        updatedAt = Date.now();
+        if (atBottom) window.scrollTo(0, document.body.scrollHeight);
+      })
+      .catch(function () {})
+      .then(function () {
+        busy = false;
+        showStatus();
+      });
+  }
+
+  status.hidden = false;
+  showStatus();
+  setInterval(poll, 4000);
+  setInterval(showStatus, 10000);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") poll();
+  });
+})();

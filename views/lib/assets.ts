@@ -1,0 +1,45 @@
+// Static assets embedded at build time (text imports survive
+// `bun build --compile`), named by content hash so they can be cached forever.
+import appCss from "../../static/app.css" with { type: "text" };
+import appJs from "../../static/app.js" with { type: "text" };
+import themeJs from "../../static/theme.js" with { type: "text" };
+import favicon from "../../static/favicon.svg" with { type: "text" };
+
+export interface Asset {
+  /** Hashed public path, e.g. /static/app.3f9a1c2b7d.css */
+  url: string;
+  body: Uint8Array<ArrayBuffer>;
+  type: string;
+}
+
+const SOURCES: Array<[name: string, text: string, type: string]> = [
+  ["app.css", appCss as unknown as string, "text/css; charset=utf-8"],
+  ["app.js", appJs as unknown as string, "text/javascript; charset=utf-8"],
+  ["theme.js", themeJs as unknown as string, "text/javascript; charset=utf-8"],
+  ["favicon.svg", favicon as unknown as string, "image/svg+xml"],
+];
+
+function shortHash(text: string): string {
+  return new Bun.CryptoHasher("sha256").update(text).digest("hex").slice(0, 12);
+}
+
+const byName = new Map<string, Asset>();
+const byUrl = new Map<string, Asset>();
+for (const [name, text, type] of SOURCES) {
+  const dot = name.lastIndexOf(".");
+  const url = `/static/${name.slice(0, dot)}.${shortHash(text)}${name.slice(dot)}`;
+  const asset = { url, body: new TextEncoder().encode(text), type };
+  byName.set(name, asset);
+  byUrl.set(url, asset);
+}
+
+/** Changes whenever any asset changes; part of every page ETag so a deploy invalidates cached pages. */
+export const ASSETS_VERSION = shortHash([...byName.values()].map((a) => a.url).join("\n"));
+
+export function assetUrl(name: "app.css" | "app.js" | "theme.js" | "favicon.svg"): string {
+  return byName.get(name)!.url;
+}
+
+export function assetByPath(path: string): Asset | undefined {
+  return byUrl.get(path);
+}

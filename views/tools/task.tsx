@@ -1,0 +1,66 @@
+import { obj, str } from "../lib/format.ts";
+import { MARKDOWN_MAX_CHARS, renderMarkdown } from "../lib/markdown.ts";
+import { Output } from "../parts/common.tsx";
+import type { RenderCtx } from "../context.ts";
+import type { ToolCall, ToolView } from "./types.ts";
+
+/** Sub-sessions deeper than this are linked by title only; nobody reads a tenth level. */
+const MAX_DEPTH = 4;
+
+/** The child session id: recorded in metadata, or named in the output by newer OpenCode versions. */
+export function taskSessionId(c: ToolCall): string {
+  const id = str(c.metadata.sessionId) || str(c.metadata.sessionID) || str(obj(c.metadata.session).id);
+  if (id) return id;
+  const m = /task_id:\s*(ses_[0-9A-Za-z]+)/.exec(c.output.slice(0, 2000));
+  return m ? m[1]! : "";
+}
+
+function stripResultTags(text: string): string {
+  return text.replace(/^\s*task_id:.*\n+/, "").replace(/<\/?task_result>/g, "").trim();
+}
+
+export function SubSessionBlock(props: { id: string; ctx: RenderCtx; open?: boolean }): JSX.Element {
+  const { ctx, id } = props;
+  const sub = ctx.subsessions[id];
+  if (!sub || ctx.placed.has(id)) return "";
+  ctx.placed.add(id);
+  const messages = Array.isArray(sub.messages) ? sub.messages : [];
+  const title = str(obj(sub.session).title) || "Sub-agent session";
+  if (ctx.depth >= MAX_DEPTH) {
+    return <p class="muted" safe>{`Sub-agent session "${title}" (${messages.length} messages) is nested too deep to show here.`}</p>;
+  }
+  const safeInner = ctx.renderMessages(messages, { ...ctx, depth: ctx.depth + 1 });
+  return (
+    <details class="subsession" open={props.open}>
+      <summary safe>{`Sub-agent session: ${title} · ${messages.length} message${messages.length === 1 ? "" : "s"}`}</summary>
+      <div class="subsession-body">{safeInner}</div>
+    </details>
+  );
+}
+
+export const task: ToolView = {
+  subject: (c) => str(c.input.description) || str(c.title),
+  body(c, ctx) {
+    const prompt = str(c.input.prompt);
+    const agent = str(c.input.subagent_type) || str(c.input.agent);
+    const result = stripResultTags(c.output);
+    return (
+      <>
+        {agent ? <div class="small"><span class="badge" safe>{`@${agent}`}</span></div> : ""}
+        {prompt ? (
+          <details class="task-prompt">
+            <summary>Prompt</summary>
+            {prompt.length <= MARKDOWN_MAX_CHARS ? <div class="md">{renderMarkdown(prompt, ctx.hl)}</div> : <Output text={prompt} ctx={ctx} />}
+          </details>
+        ) : ""}
+        <SubSessionBlock id={taskSessionId(c)} ctx={ctx} />
+        {result ? (
+          <div class="task-result">
+            <div class="muted small">Result</div>
+            {result.length <= MARKDOWN_MAX_CHARS ? <div class="md">{renderMarkdown(result, ctx.hl)}</div> : <Output text={result} ctx={ctx} />}
+          </div>
+        ) : ""}
+      </>
+    );
+  },
+};
