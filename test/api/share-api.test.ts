@@ -199,15 +199,18 @@ describe("health, unknown routes and methods", () => {
     { name: "unknown page", method: "GET", path: "/nothing/here", status: 404, contains: ["Not found"], responseHeaders: { "content-type": /text\/html/ } },
   ]);
 
-  test("health is 503 when a store is down", async () => {
+  test("health is 503 when a store is down, and recovers (checks are shared for a second)", async () => {
     const realPing = app.blobs.ping.bind(app.blobs);
     app.blobs.ping = async () => {
       throw new Error("down");
     };
+    await Bun.sleep(1100);
     const res = await app.req("GET", "/api/health");
     app.blobs.ping = realPing;
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ ok: false, stores: { blob: "disk: down" } });
+    await Bun.sleep(1100);
+    expect((await app.req("GET", "/api/health")).status).toBe(200);
   });
 
   test("every response carries the security headers and a log line", async () => {

@@ -1,0 +1,48 @@
+// Shared pieces for benchmarks: a closed-loop HTTP load generator and
+// percentile maths. Figures are printed as ratios to a baseline measured in
+// the same run, so they compare across machines.
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+/** Runs `make(i)` requests from `concurrency` loops for `seconds`; a non-2xx answer counts as an error. */
+export async function load(make: (i: number) => Request, opts: { seconds: number; concurrency: number; warmup?: number }): Promise<LoadResult> {
+  let i = 0;
+  const drive = async (until: number, lat: number[] | null) => {
+    let errors = 0;
+    const loop = async () => {
+      while (performance.now() < until) {
+        const t = performance.now();
+        const res = await fetch(make(i++));
+        await res.arrayBuffer();
+        if (res.status >= 300) errors++;
+        lat?.push(performance.now() - t);
+      }
+    };
+    await Promise.all(Array.from({ length: opts.concurrency }, loop));
+    return errors;
+  };
+  await drive(performance.now() + (opts.warmup ?? 0.5) * 1000, null);
+  const lat: number[] = [];
+  const start = performance.now();
+  const errors = await drive(start + opts.seconds * 1000, lat);
+  const seconds = (performance.now() - start) / 1000;
+  lat.sort((a, b) => a - b);
+  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
+  return { requests: lat.length, errors, seconds, rps: lat.length / seconds, p50: pct(0.5), p99: pct(0.99) };
+}
+
+export const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+
+export function table(rows: Array<Record<string, string | number>>): string {
+  const cols = Object.keys(rows[0] ?? {});
+  const w = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(w[i]!)).join("  ");
+  return [line(cols), line(w.map((n) => "-".repeat(n))), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join("\n");
+}
