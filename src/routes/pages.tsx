@@ -47,8 +47,8 @@ interface PlanEntry {
 
 const encoder = new TextEncoder();
 
-function etagOf(version: string, variant: string): string {
-  return `W/"${Bun.hash(`${version}\u0000${variant}\u0000${ASSETS_VERSION}`).toString(36)}"`;
+function etagOf(shareId: string, version: string, variant: string): string {
+  return `W/"${Bun.hash(`${shareId}\u0000${version}\u0000${variant}\u0000${ASSETS_VERSION}`).toString(36)}"`;
 }
 
 function acceptsGzip(request: Request): boolean {
@@ -108,7 +108,7 @@ export function pagesRoutes(deps: PagesDeps) {
   }
 
   // Pages with no share data never change while the process runs: render once.
-  const landing = entry(LandingPage({ baseUrl, robots }), etagOf("landing", baseUrl), undefined, true);
+  const landing = entry(LandingPage({ baseUrl, robots }), etagOf("", "landing", baseUrl), undefined, true);
   const notFound = NotFoundPage({ robots });
 
   function planFor(snap: ShareSnapshot): PlanEntry {
@@ -127,7 +127,7 @@ export function pagesRoutes(deps: PagesDeps) {
       let e = cache.get(snap.shareId, snap.version, "md") as PageEntry | undefined;
       if (!e) {
         const md = renderMarkdownExport(snap.data, `${baseUrl}/share/${snap.shareId}`);
-        e = entry(md, etagOf(snap.version, "md"), "text/markdown; charset=utf-8", gz, {
+        e = entry(md, etagOf(snap.shareId, snap.version, "md"), "text/markdown; charset=utf-8", gz, {
           "Content-Disposition": `inline; filename="${snap.shareId}.md"`,
         });
         cache.set(snap.shareId, snap.version, "md", e);
@@ -146,7 +146,7 @@ export function pagesRoutes(deps: PagesDeps) {
     const variant = `p${page}`;
     let e = cache.get(snap.shareId, snap.version, variant) as PageEntry | undefined;
     if (!e) {
-      const etag = etagOf(snap.version, variant);
+      const etag = etagOf(snap.shareId, snap.version, variant);
       const htmlText = renderSharePage({ data: snap.data, shareId: snap.shareId, page, plan, stats, baseUrl, etag, robots });
       e = entry(htmlText, etag, undefined, gz);
       cache.set(snap.shareId, snap.version, variant, e);
