@@ -15,8 +15,14 @@ export interface RouteDeps {
   version: string;
 }
 
+/** The part of Elysia's context the API routes use. */
+export interface RouteContext {
+  params: Record<string, string | undefined>;
+  request: Request;
+}
+
 /** Runs a handler and turns an ApiError into its JSON response; anything else propagates to onError. */
-export function guarded<C>(fn: (ctx: C) => Promise<Response>): (ctx: C) => Promise<Response> {
+export function guarded(fn: (ctx: RouteContext) => Promise<Response>): (ctx: RouteContext) => Promise<Response> {
   return async (ctx) => {
     try {
       return await fn(ctx);

@@ -1,0 +1,5 @@
+// Text imports embedded by Bun (`with { type: "text" }`).
+declare module "*.sql" {
+  const text: string;
+  export default text;
+}
