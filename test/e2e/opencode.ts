@@ -82,10 +82,10 @@ export function makeTempDir(prefix: string): string {
   return dir;
 }
 
-/** Removes a temp dir made by makeTempDir now rather than at exit. */
+/** Removes a temp dir made by makeTempDir now rather than at exit; leaves any other dir alone. */
 export function removeTempDir(dir: string) {
+  if (!tempDirs.delete(dir)) return;
   rmSync(dir, { recursive: true, force: true });
-  tempDirs.delete(dir);
 }
 
 // Provider packages OpenCode installs on first use land in XDG_CACHE_HOME; one
@@ -395,6 +395,7 @@ export async function opencodeImport(
   try {
     const dirs = prepareHome(root);
     const config = baseConfig(options.modelBaseURL);
+    const started = Date.now();
     const proc = Bun.spawn([OPENCODE_BIN, "import", shareUrl, "--print-logs", "--log-level", "INFO"], {
       cwd: dirs.project,
       env: openCodeEnv(root, options.proxy, { OPENCODE_CONFIG_CONTENT: JSON.stringify(config) }),
@@ -413,6 +414,7 @@ export async function opencodeImport(
     clearTimeout(timer);
     live.delete(handle);
     const output = stdout + stderr;
+    if (process.env.E2E_TIMING) console.error(`[timing] opencode import took ${Date.now() - started} ms`);
     if (options.log || process.env.E2E_LOG) process.stderr.write(`[opencode import] ${output}`);
     if (code !== 0) throw new Error(`opencode import exited ${code}:\n${output}`);
     const server = await startOpenCode({ modelBaseURL: options.modelBaseURL, proxy: options.proxy, home: root, log: options.log });

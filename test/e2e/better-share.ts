@@ -1,0 +1,139 @@
+// Runs the better-share server as a child process, from source or as the
+// compiled binary, the way a user would start it.
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { freePort, makeTempDir, removeTempDir, REPO_ROOT } from "./opencode.ts";
+
+export type BetterShareOptions = {
+  /** Path to a compiled `better-share` binary; `bun src/cli.ts` otherwise. */
+  binary?: string;
+  /** Reuse a data dir (restart); a fresh temp one otherwise. A temp dir is removed on dispose. */
+  dataDir?: string;
+  /** Keep the same port across a restart so share URLs stay valid. */
+  port?: number;
+  databaseUrl?: string;
+  /** S3_* variables, e.g. for s3rver. */
+  s3?: Record<string, string>;
+  env?: Record<string, string>;
+  log?: boolean;
+  startTimeoutMs?: number;
+};
+
+export type BetterShare = {
+  url: string;
+  port: number;
+  dataDir: string;
+  options: BetterShareOptions;
+  output(): string;
+  /** GET/POST against the server; path starts with "/". */
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  stop(): Promise<number | null>;
+  restart(): Promise<BetterShare>;
+  dispose(): Promise<void>;
+};
+
+const running = new Set<BetterShare>();
+
+/** Stops every server this module started and removes their data dirs; for afterAll. */
+export async function stopAllBetterShare(): Promise<void> {
+  await Promise.all([...running].map((s) => s.dispose()));
+  running.clear();
+}
+
+export async function startBetterShare(options: BetterShareOptions = {}): Promise<BetterShare> {
+  const dataDir = options.dataDir ?? makeTempDir("better-share-e2e-server-");
+  const port = options.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const cmd = options.binary
+    ? [options.binary, "serve", "--port", String(port), "--host", "127.0.0.1"]
+    : [process.execPath, join(REPO_ROOT, "src/cli.ts"), "serve", "--port", String(port), "--host", "127.0.0.1"];
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: process.env.HOME ?? dataDir,
+    DATA_DIR: dataDir,
+    BASE_URL: url,
+    // The suites share one loopback IP, so production limits would throttle them.
+    RATE_LIMIT_SHARES_PER_HOUR: "1000",
+    RATE_LIMIT_REQUESTS_PER_MINUTE: "100000",
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...(options.s3 ?? {}),
+    ...(options.env ?? {}),
+  };
+  const out: string[] = [];
+  const proc: Subprocess = Bun.spawn(cmd, { cwd: REPO_ROOT, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const echo = Boolean(options.log || process.env.E2E_LOG);
+  for (const stream of [proc.stdout, proc.stderr] as ReadableStream<Uint8Array>[]) {
+    (async () => {
+      const reader = stream.getReader();
+      const decoder = new TextDecoder();
+      while (true) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        const text = decoder.decode(value, { stream: true });
+        out.push(text);
+        if (out.length > 4000) out.splice(0, out.length - 4000);
+        if (echo) process.stderr.write(`[better-share] ${text}`);
+      }
+    })().catch(() => {});
+  }
+  const output = () => out.join("");
+
+  const stop = async (): Promise<number | null> => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill("SIGTERM");
+      const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(10_000).then(() => false)]);
+      if (!exited) {
+        proc.kill("SIGKILL");
+        await proc.exited;
+      }
+    }
+    return proc.exitCode;
+  };
+
+  const server: BetterShare = {
+    url,
+    port,
+    dataDir,
+    options,
+    output,
+    request: (method, path, body, headers = {}) =>
+      fetch(url + path, {
+        method,
+        headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      }),
+    stop: async () => {
+      running.delete(server);
+      return stop();
+    },
+    restart: async () => {
+      await server.stop();
+      return startBetterShare({ ...options, dataDir, port });
+    },
+    dispose: async () => {
+      await server.stop();
+      removeTempDir(dataDir);
+    },
+  };
+  running.add(server);
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  while (true) {
+    if (proc.exitCode !== null) {
+      running.delete(server);
+      if (!options.dataDir) removeTempDir(dataDir);
+      throw new Error(`better-share exited with ${proc.exitCode} before answering /api/health:\n${output()}`);
+    }
+    try {
+      const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) break;
+    } catch {}
+    if (Date.now() > deadline) {
+      await server.dispose();
+      throw new Error(`better-share did not answer /api/health within the timeout:\n${output()}`);
+    }
+    await Bun.sleep(150);
+  }
+  return server;
+}
