@@ -33,6 +33,23 @@ export function blobStoreContract(name: string, open: () => Promise<BlobHarness>
       if (got.status === "ok") expect(new TextDecoder().decode(got.body)).toBe(body);
     });
 
+    test("a URL signed for a size refuses other lengths and keeps the old blob", async () => {
+      await store.put("sessions/Size0002.json", "old");
+      const url = await store.presignPut("sessions/Size0002.json", { size: 5, expiresInSeconds: 60 });
+      expect((await put(url, "toolong")).status).toBeGreaterThanOrEqual(400);
+      expect((await put(url, "shrt")).status).toBeGreaterThanOrEqual(400);
+      const got = await store.get("sessions/Size0002.json");
+      expect(got.status === "ok" && new TextDecoder().decode(got.body)).toBe("old");
+      expect((await put(url, "exact")).status).toBe(200);
+    });
+
+    test("a URL for one key cannot write another", async () => {
+      const url = await store.presignPut("sessions/Keyy0001.json", { size: 2, expiresInSeconds: 60 });
+      const other = url.replace("Keyy0001", "Keyy0002");
+      expect((await put(other, "{}")).status).toBe(403);
+      expect(await store.stat("sessions/Keyy0002.json")).toBeNull();
+    });
+
     test("presigned URL without size accepts any body", async () => {
       const url = await store.presignPut("sessions/Blob0002.json", { expiresInSeconds: 60 });
       expect((await put(url, "[1,2,3]")).status).toBe(200);
