@@ -7,7 +7,7 @@ BUN_VERSION := 1.4.4
 install:
 	@command -v bun >/dev/null 2>&1 || npm install -g bun@$(BUN_VERSION)
 	bun install --frozen-lockfile
-	cd plugin && bun install --frozen-lockfile
+	if [ -f plugin/package.json ]; then cd plugin && bun install --frozen-lockfile; fi
 
 build: install
 	bash scripts/build.sh better-share
@@ -17,7 +17,7 @@ serve: build
 	./better-share serve
 
 plugin: install
-	cd plugin && bun run build
+	if [ -f plugin/package.json ]; then cd plugin && bun run build; fi
 
 system-deps:
 	bash scripts/system-deps.sh
@@ -28,7 +28,7 @@ test: system-deps build plugin
 lint: install
 	bunx tsc -p tsconfig.json --noEmit
 	bunx xss-scan
-	cd plugin && bunx tsc -p tsconfig.json --noEmit
+	if [ -f plugin/tsconfig.json ]; then cd plugin && bunx tsc -p tsconfig.json --noEmit; fi
 
 bench: build
 	bun bench/run.ts
