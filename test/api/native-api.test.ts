@@ -190,3 +190,16 @@ describe("protocol mix-ups", () => {
     expect(((await n.json()) as any).code).toBe("WRONG_PROTOCOL");
   });
 });
+
+describe("oversize batches", () => {
+  test("a sync body above MAX_SHARE_BYTES gets 413 and stores nothing", async () => {
+    const small = await createTestApp({ MAX_SHARE_BYTES: "2048" });
+    const c = (await (await small.req("POST", "/api/share", { body: { sessionID: "ses_abcdefghTooBig01" } })).json()) as any;
+    const big = { type: "part", data: { id: "prt_1", messageID: "msg_1", sessionID: "ses_abcdefghTooBig01", type: "text", text: "x".repeat(5000) } };
+    const res = await small.req("POST", `/api/share/${c.id}/sync`, { body: { secret: c.secret, data: [big] } });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as any).code).toBe("BODY_TOO_LARGE");
+    expect(await small.shares.listItems(c.id)).toEqual([]);
+    await small.close();
+  });
+});

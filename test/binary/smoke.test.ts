@@ -172,6 +172,34 @@ describe("Postgres + S3 (s3rver)", () => {
   }, 60_000);
 });
 
+describe("two instances, one share (native protocol on Postgres)", () => {
+  test("overlapping syncs through both instances lose no update, and both show the result", async () => {
+    const env = { DATABASE_URL: await freshDatabase("twinsync") };
+    expect(await run(bin, ["migrate"], env).exited).toBe(0);
+    const a = await startBinary(bin, { ...env, DATA_DIR: tmp() });
+    const b = await startBinary(bin, { ...env, DATA_DIR: tmp() });
+    try {
+      const ses = "ses_twinsynctwinSync0001";
+      const c = (await (await fetch(`${a.url}/api/share`, j({ sessionID: ses }))).json()) as any;
+      const msg = (i: number) => ({ type: "message", data: { id: `msg_${String(i).padStart(4, "0")}`, sessionID: ses, role: "user", time: { created: i } } });
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          fetch(`${(i % 2 ? a : b).url}/api/share/${c.id}/sync`, j({ secret: c.secret, data: [msg(i), { type: "session", data: { id: ses, title: `t${i}` } }] })),
+        ),
+      );
+      expect(results.map((r) => r.status).every((s) => s === 200)).toBe(true);
+      for (const s of [a, b]) {
+        const data = (await (await fetch(`${s.url}/api/share/${c.id}`)).json()) as any;
+        expect(data.messages.length).toBe(40);
+        const items = (await (await fetch(`${s.url}/api/share/${c.id}/data`)).json()) as any[];
+        expect(items.filter((it) => it.type === "message").length).toBe(40);
+      }
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  }, 60_000);
+});
+
 describe("configuration errors stop the server with one sentence", () => {
   const cases: Array<[string, Record<string, string>, RegExp]> = [
     ["half-set S3", { S3_ENDPOINT: "http://127.0.0.1:9" }, /S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_BUCKET must be set/],
