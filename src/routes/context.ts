@@ -41,3 +41,17 @@ export function shareIdParam(raw: string | undefined): string {
 
 /** Small JSON bodies of the seed protocol; native syncs use MAX_SHARE_BYTES. */
 export const SMALL_BODY = 16 * 1024;
+
+/**
+ * Runs a share creation under the per-hour creation limit. Only successful
+ * creations count: the reservation is given back when `create` fails.
+ */
+export async function underShareLimit<T>(deps: RouteDeps, request: Request, create: () => Promise<T>): Promise<T> {
+  const release = await deps.limiter.reserveShare(deps.ipOf(request));
+  try {
+    return await create();
+  } catch (e) {
+    await release();
+    throw e;
+  }
+}

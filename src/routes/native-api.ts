@@ -5,7 +5,7 @@ import { ApiError } from "../core/errors.ts";
 import { isSessionId } from "../core/ids.ts";
 import type { NativeItem, NativeItemType } from "../core/model.ts";
 import { json, onlyFields, readJsonObject } from "../http/respond.ts";
-import { guarded, shareIdParam, SMALL_BODY, type RouteDeps } from "./context.ts";
+import { guarded, shareIdParam, SMALL_BODY, underShareLimit, type RouteDeps } from "./context.ts";
 
 const TYPES = new Set<NativeItemType>(["session", "message", "part", "session_diff", "model"]);
 
@@ -25,7 +25,7 @@ function parseItems(raw: unknown): NativeItem[] {
 }
 
 export function nativeApi(deps: RouteDeps) {
-  const { service, limiter } = deps;
+  const { service } = deps;
   return new Elysia({ name: "native-api" })
     .post(
       "/api/share",
@@ -34,13 +34,8 @@ export function nativeApi(deps: RouteDeps) {
         onlyFields(body, ["sessionID"]);
         if (!isSessionId(body.sessionID))
           throw new ApiError(400, "INVALID_SESSION_ID", 'sessionID must be an OpenCode session id ("ses_" followed by letters and digits).');
-        const release = await limiter.reserveShare(deps.ipOf(request));
-        try {
-          return json(await service.createNative(body.sessionID));
-        } catch (e) {
-          await release();
-          throw e;
-        }
+        const sessionID = body.sessionID;
+        return json(await underShareLimit(deps, request, () => service.createNative(sessionID)));
       }),
       { parse: "none" },
     )

@@ -35,8 +35,9 @@ interface PageEntry {
   etag: string;
   body: Uint8Array<ArrayBuffer>;
   gzip?: Uint8Array<ArrayBuffer>;
-  type: string;
-  extra?: Record<string, string>;
+  /** Response headers, built once per entry: the cached path only picks one. */
+  headers: Record<string, string>;
+  gzipHeaders?: Record<string, string>;
 }
 
 interface PlanEntry {
@@ -81,7 +82,8 @@ export function pagesRoutes(deps: PagesDeps) {
 
   function entry(html: string, etag: string, type = "text/html; charset=utf-8", gzip = false, extra?: Record<string, string>): PageEntry {
     const body = encoder.encode(html);
-    const e: PageEntry = { bytes: body.byteLength + 200, etag, body, type, extra };
+    const headers = { ...pageHeaders, "Content-Type": type, ETag: etag, ...extra };
+    const e: PageEntry = { bytes: body.byteLength + 1024, etag, body, headers };
     if (gzip) addGzip(e);
     return e;
   }
@@ -89,17 +91,14 @@ export function pagesRoutes(deps: PagesDeps) {
   function addGzip(e: PageEntry): void {
     if (e.gzip || e.body.byteLength < GZIP_MIN) return;
     e.gzip = Bun.gzipSync(e.body, { level: 6 });
+    e.gzipHeaders = { ...e.headers, "Content-Encoding": "gzip" };
     e.bytes += e.gzip.byteLength;
   }
 
-  function send(request: Request, e: PageEntry, status = 200): Response {
-    const headers: Record<string, string> = { ...pageHeaders, "Content-Type": e.type, ETag: e.etag, ...e.extra };
-    if (status === 200 && matches(request, e.etag)) return new Response(null, { status: 304, headers });
-    if (e.gzip && acceptsGzip(request)) {
-      headers["Content-Encoding"] = "gzip";
-      return new Response(e.gzip, { status, headers });
-    }
-    return new Response(e.body, { status, headers });
+  function send(request: Request, e: PageEntry): Response {
+    if (request.headers.has("if-none-match") && matches(request, e.etag)) return new Response(null, { status: 304, headers: e.headers });
+    if (e.gzip && acceptsGzip(request)) return new Response(e.gzip, { headers: e.gzipHeaders });
+    return new Response(e.body, { headers: e.headers });
   }
 
   function html(request: Request, status: number, text: string): Response {

@@ -4,7 +4,7 @@ import { Elysia } from "elysia";
 import { ApiError } from "../core/errors.ts";
 import { isSessionId, isShareId } from "../core/ids.ts";
 import { json, onlyFields, optionalSize, readJsonObject } from "../http/respond.ts";
-import { guarded, shareIdParam, SMALL_BODY, type RouteDeps } from "./context.ts";
+import { guarded, shareIdParam, SMALL_BODY, underShareLimit, type RouteDeps } from "./context.ts";
 
 /** Store checks, shared by all health requests within one second so probes cannot load the stores. */
 function healthCheck(deps: RouteDeps) {
@@ -38,7 +38,7 @@ function healthCheck(deps: RouteDeps) {
 }
 
 export function shareApi(deps: RouteDeps) {
-  const { service, limiter } = deps;
+  const { service } = deps;
   const health = healthCheck(deps);
   return new Elysia({ name: "share-api" })
     .post(
@@ -56,13 +56,7 @@ export function shareApi(deps: RouteDeps) {
         const size = optionalSize(body);
         if (size !== undefined && size > deps.config.maxShareBytes)
           throw new ApiError(413, "TOO_LARGE", `This session is ${size} bytes; the server accepts at most ${deps.config.maxShareBytes} bytes per share.`);
-        const release = await limiter.reserveShare(deps.ipOf(request));
-        try {
-          return json(await service.createSeed({ shareId, sessionId, size }));
-        } catch (e) {
-          await release();
-          throw e;
-        }
+        return json(await underShareLimit(deps, request, () => service.createSeed({ shareId, sessionId, size })));
       }),
       { parse: "none" },
     )

@@ -4,6 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { freePort } from "./net.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 let built: string | null = null;
@@ -17,12 +18,7 @@ export function buildBinary(): string {
   return (built = out);
 }
 
-export async function freePort(): Promise<number> {
-  const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const p = s.port!;
-  s.stop(true);
-  return p;
-}
+export { freePort };
 
 export interface Proc {
   child: ChildProcess;

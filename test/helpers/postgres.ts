@@ -6,6 +6,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
+import { freePort } from "./net.ts";
 
 let cluster: Promise<string> | null = null;
 
@@ -21,13 +22,6 @@ function pgBin(name: string): string {
   const which = spawnSync("which", [name], { encoding: "utf8" });
   if (which.status === 0) return which.stdout.trim();
   throw new Error(`${name} not found: install Postgres (apt-get install postgresql) or set DATABASE_URL`);
-}
-
-async function freePort(): Promise<number> {
-  const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const p = s.port!;
-  s.stop(true);
-  return p;
 }
 
 function runAsPostgres(cmd: string, args: string[]) {
