@@ -12,8 +12,8 @@ import { renderMessages } from "./message.tsx";
 import { SubSessionBlock } from "./tools/task.tsx";
 import type { RenderCtx } from "./context.ts";
 
-/** Characters of code highlighted per page; the rest is shown plain so one page never stalls the server. */
-const HIGHLIGHT_BUDGET = 400_000;
+/** Characters of code highlighted per page (highlight.js runs at about 1 MB/s); the rest is shown plain so no page stalls the server. */
+const HIGHLIGHT_BUDGET = 12_000;
 
 export interface SharePageInput {
   data: ShareData;

@@ -38,7 +38,7 @@ const grammars = {
 for (const [name, grammar] of Object.entries(grammars)) hljs.registerLanguage(name, grammar);
 
 /** Larger blocks are shown plain: highlight.js runs at a few MB/s at best. */
-export const HIGHLIGHT_MAX_CHARS = 20_000;
+export const HIGHLIGHT_MAX_CHARS = 10_000;
 
 const EXTENSIONS: Record<string, string> = {
   sh: "bash", bash: "bash", zsh: "bash", fish: "bash", c: "c", h: "c", cc: "cpp", cpp: "cpp",
