@@ -22,12 +22,12 @@ plugin: install
 system-deps:
 	bash scripts/system-deps.sh
 
-test: system-deps build plugin
+test: system-deps build plugin lint
 	bun test --timeout 120000
 
 lint: install
 	bunx tsc -p tsconfig.json --noEmit
-	bunx xss-scan
+	bunx xss-scan $$(find views -name '*.tsx') src/routes/pages.tsx
 	if [ -f plugin/tsconfig.json ]; then cd plugin && bunx tsc -p tsconfig.json --noEmit; fi
 
 bench: build
