@@ -2,7 +2,7 @@
 // compiled binary, the way a user would start it.
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { freePort, makeTempDir, removeTempDir, REPO_ROOT } from "./opencode.ts";
+import { freePort, makeTempDir, removeTempDir, REPO_ROOT, trackChild } from "./opencode.ts";
 
 export type BetterShareOptions = {
   /** Path to a compiled `better-share` binary; `bun src/cli.ts` otherwise. */
@@ -61,6 +61,7 @@ export async function startBetterShare(options: BetterShareOptions = {}): Promis
   };
   const out: string[] = [];
   const proc: Subprocess = Bun.spawn(cmd, { cwd: REPO_ROOT, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  trackChild(proc);
   const echo = Boolean(options.log || process.env.E2E_LOG);
   for (const stream of [proc.stdout, proc.stderr] as ReadableStream<Uint8Array>[]) {
     (async () => {

@@ -84,15 +84,19 @@ describe("e2e harness", () => {
             },
           ],
         },
+        // webfetch runs inside the OpenCode process itself, so this proves OpenCode's own fetches are guarded too.
+        { tools: [{ name: "webfetch", args: { url: "https://example.com/", format: "text" } }] },
         { text: "Could not reach it." },
       ]);
       const session = await opencode.createSession();
       await opencode.prompt(session.id, "Try the hosted share service.");
-      const [bash] = toolParts(await opencode.messages(session.id));
+      const [bash, webfetch] = toolParts(await opencode.messages(session.id));
       expect(bash.state.status).toBe("completed");
       expect(bash.state.output).toContain("code=000");
-      expect(proxy.refused()).toContain("opncd.ai");
-      expect(proxy.foreign().map((a) => a.host)).toEqual(["opncd.ai"]);
+      expect(webfetch.tool).toBe("webfetch");
+      expect(webfetch.state.status).toBe("error");
+      expect(proxy.refused()).toEqual(["opncd.ai", "example.com"]);
+      expect([...new Set(proxy.foreign().map((a) => a.host))]).toEqual(["opncd.ai", "example.com"]);
     },
     180_000,
   );

@@ -102,6 +102,9 @@ describe("zero-plugin sharing with OpenCode's native protocol", () => {
         "todowrite:completed",
         "glob:completed",
       ]);
+      const parts = (await opencode.messages(sessionId)).flatMap((m) => m.parts);
+      expect(parts.some((p) => p.type === "reasoning" && p.text.includes("Look at the project first"))).toBe(true);
+      expect(parts.some((p) => p.type === "text" && p.text.startsWith("## Done: `greet.sh` is ready"))).toBe(true);
       expect(model.errors).toEqual([]);
     },
     180_000,
@@ -147,6 +150,7 @@ describe("zero-plugin sharing with OpenCode's native protocol", () => {
       expect(remote.body.shareId).toBe(shareId);
       expect(remote.body.sessionId).toBe(sessionId);
       expect(remote.body.session?.id).toBe(sessionId);
+      expect(remote.body.session?.title).toBe(model.title);
       expect(outline(remote.body.messages ?? [])).toEqual(outline(local));
       expect(normalize(remote.body.messages)).toEqual(normalize(local));
     },

@@ -62,12 +62,26 @@ export type EventStream = {
 
 const live = new Set<{ kill(): Promise<void> }>();
 const tempDirs = new Set<string>();
+const children = new Set<Subprocess>();
+
+/** Registers a child so it is killed even when the test process exits abruptly. */
+export function trackChild(proc: Subprocess) {
+  children.add(proc);
+  void proc.exited.then(() => children.delete(proc));
+}
 
 function cleanupSync() {
+  for (const proc of children) proc.kill("SIGKILL");
+  children.clear();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   tempDirs.clear();
 }
 process.on("exit", cleanupSync);
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.once(signal, () => {
+    cleanupSync();
+    process.exit(128 + (signal === "SIGINT" ? 2 : 15));
+  });
 
 /** Stops every OpenCode this module started and removes every temp dir; for afterAll. */
 export async function stopAllOpenCode(): Promise<void> {
@@ -88,8 +102,9 @@ export function removeTempDir(dir: string) {
   rmSync(dir, { recursive: true, force: true });
 }
 
-// Provider packages OpenCode installs on first use land in XDG_CACHE_HOME; one
-// cache per test process means the registry is hit once per run, not per home.
+// OpenCode 1.18.33 bundles @ai-sdk/openai-compatible, but on every start it
+// resolves @opencode-ai/plugin for its config dir through the registry with an
+// npm-style cache; one cache per test process keeps that to one download per run.
 let sharedCache: string | undefined;
 export function sharedCacheDir(): string {
   sharedCache ??= makeTempDir("better-share-e2e-cache-");
@@ -183,6 +198,7 @@ export function openCodeEnv(root: string, proxy: EgressProxy | undefined, extra:
     XDG_CONFIG_HOME: dirs.config,
     XDG_STATE_HOME: dirs.state,
     XDG_CACHE_HOME: sharedCacheDir(),
+    npm_config_cache: join(sharedCacheDir(), "npm"),
     OPENCODE_DISABLE_AUTOUPDATE: "1",
     OPENCODE_DISABLE_MODELS_FETCH: "1",
     OPENCODE_DISABLE_LSP_DOWNLOAD: "1",
@@ -268,6 +284,7 @@ export async function startOpenCode(options: OpenCodeOptions): Promise<OpenCode>
       stderr: "pipe",
     },
   );
+  trackChild(proc);
   collect(proc.stdout, out, echo, "opencode");
   collect(proc.stderr, out, echo, "opencode");
   const output = () => out.join("");
@@ -403,6 +420,7 @@ export async function opencodeImport(
       stdout: "pipe",
       stderr: "pipe",
     });
+    trackChild(proc);
     const handle = { kill: () => killProcess(proc) };
     live.add(handle);
     const timer = setTimeout(() => void handle.kill(), options.timeoutMs ?? 90_000);
