@@ -67,6 +67,27 @@ describe("e2e harness", () => {
   );
 
   test(
+    "a restarted OpenCode keeps its home: earlier sessions are there and take new turns",
+    async () => {
+      const session = await opencode.createSession();
+      model.push([{ text: "First answer." }]);
+      await opencode.prompt(session.id, "Say something.");
+      const before = await opencode.messages(session.id);
+
+      const oldUrl = opencode.url;
+      opencode = await opencode.restart();
+      expect((await fetch(`${oldUrl}/config`).catch(() => undefined))?.ok).not.toBe(true);
+      expect(await opencode.messages(session.id)).toEqual(before);
+
+      model.push([{ text: "Answer after the restart." }]);
+      const reply = await opencode.prompt(session.id, "And again.");
+      expect(reply.parts.find((p) => p.type === "text")?.text).toBe("Answer after the restart.");
+      expect((await opencode.messages(session.id)).length).toBe(before.length + 2);
+    },
+    180_000,
+  );
+
+  test(
     "the egress guard lets the registry through and refuses any other host OpenCode's tools try",
     async () => {
       const registry = await fetch(`https://${proxy.allowedHosts[0]}/`, { proxy: proxy.url } as RequestInit);
