@@ -2,6 +2,9 @@
 // better-share shares, syncs, imports and unshares through OpenCode's own
 // native protocol, and nothing leaves the machine but registry traffic.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { startMockModel, type MockModel } from "./mock-model.ts";
 import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
 import {
@@ -80,6 +83,22 @@ async function shareData(): Promise<{ status: number; body: any }> {
     body = JSON.parse(text);
   } catch {}
   return { status: res.status, body };
+}
+
+/** What the embedded store holds for the share: its row, its native items, any blob file. */
+function stored() {
+  const db = new Database(join(server.dataDir, "better-share.sqlite"), { readonly: true });
+  try {
+    const row = db.query("SELECT share_id, session_id FROM shares WHERE share_id = ?").get(shareId);
+    const { n } = db.query("SELECT COUNT(*) AS n FROM share_items WHERE share_id = ?").get(shareId) as { n: number };
+    const blobs = join(server.dataDir, "blobs");
+    const files = existsSync(blobs)
+      ? readdirSync(blobs, { recursive: true }).map(String).filter((f) => f.includes(shareId))
+      : [];
+    return { row, items: n, files };
+  } finally {
+    db.close();
+  }
 }
 
 const sameMessages = (a: MessageWithParts[], b: MessageWithParts[]) =>
@@ -202,9 +221,12 @@ describe("zero-plugin sharing with OpenCode's native protocol", () => {
   );
 
   test(
-    "/unshare removes the share: API and page answer 404",
+    "/unshare removes the share: row, items and blob are gone, API and page answer 404",
     async () => {
       expect(shareId).not.toBe("");
+      const before = stored();
+      expect(before.row).toEqual({ share_id: shareId, session_id: sessionId });
+      expect(before.items).toBeGreaterThan(0);
       const seen = events.events.length;
       await opencode.unshare(sessionId);
       // OpenCode 1.18.33 keeps `share` on GET /session/:id after unsharing; its
@@ -225,6 +247,7 @@ describe("zero-plugin sharing with OpenCode's native protocol", () => {
       expect(data.status).toBe(404);
       const page = await server.request("GET", `/share/${shareId}`);
       expect(page.status).toBe(404);
+      expect(stored()).toEqual({ row: null, items: 0, files: [] });
     },
     60_000,
   );
