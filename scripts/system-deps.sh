@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs what the tests need from outside npm: Postgres (server binaries)
-# and Chromium, from Debian packages, when they are missing. Needs root (or
+# Installs what the tests need from outside npm: Postgres (server binaries),
+# Chromium and ripgrep, from Debian packages, when they are missing. Needs root (or
 # sudo); skips quietly what is already there.
 set -euo pipefail
 
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# OpenCode's grep/glob tools use ripgrep; without it OpenCode tries to download it.
+command -v rg >/dev/null || need+=(ripgrep)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 SUDO=""
