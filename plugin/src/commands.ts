@@ -1,0 +1,99 @@
+import { errorMessage } from "./api.js";
+import type { SecretStore } from "./secret-store.js";
+import type { Log, Notify, Uploader } from "./uploader.js";
+
+// Where OpenCode has no built-in sharing (1.19+, 2.x), or when the user asks
+// for it, the plugin brings /share, /unshare and /shares itself.
+
+export const COMMANDS = {
+  share: "Share this session on your better-share server",
+  unshare: "Stop sharing this session and delete the shared copy",
+  shares: "List the sessions this machine has shared",
+} as const;
+
+export type CommandName = keyof typeof COMMANDS;
+
+export function isOurCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+export interface CommandContext {
+  uploader?: Uploader;
+  store: SecretStore;
+  /** Why sharing is off, shown instead of running the command. */
+  disabledReason?: string;
+  log: Log;
+  notify: Notify;
+  /** Store a note in the session that every client shows and the model never sees. */
+  note: (sessionId: string, text: string) => Promise<void>;
+}
+
+export interface CommandOutcome {
+  text: string;
+  variant: "info" | "success" | "warning" | "error";
+}
+
+export async function runCommand(name: CommandName, sessionId: string, ctx: CommandContext): Promise<CommandOutcome> {
+  if (ctx.disabledReason || !ctx.uploader) {
+    return { text: `better-share is off: ${ctx.disabledReason ?? "not configured"}`, variant: "error" };
+  }
+  const uploader = ctx.uploader;
+  try {
+    switch (name) {
+      case "share": {
+        const record = await uploader.share(sessionId);
+        return { text: `Shared: ${record.url}\nIt stays in sync as the session continues; /unshare deletes it.`, variant: "success" };
+      }
+      case "unshare": {
+        const result = await uploader.unshare(sessionId);
+        if (result.removed) return { text: `Unshared: ${result.record!.url} is deleted.`, variant: "success" };
+        if (result.pending) {
+          return {
+            text: `Unsharing ${result.record!.url}: the server is unreachable, deletion will be retried until it succeeds.`,
+            variant: "warning",
+          };
+        }
+        if (result.record) return { text: `Could not delete ${result.record.url}; the server refused it.`, variant: "error" };
+        return { text: "This session is not shared.", variant: "info" };
+      }
+      case "shares": {
+        const records = await ctx.store.list();
+        if (records.length === 0) return { text: "No shared sessions on this machine.", variant: "info" };
+        const lines = records.map((r) => {
+          const state = r.state === "active" ? "" : r.state === "deleting" ? " (unshare pending)" : ` (sync stopped: ${r.reason ?? "unknown"})`;
+          const here = r.sessionId === sessionId ? " ← this session" : "";
+          return `- ${r.url} — ${r.title ?? r.sessionId} — shared ${formatDate(r.createdAt)}${state}${here}`;
+        });
+        return { text: `Shared sessions (${records.length}):\n${lines.join("\n")}`, variant: "info" };
+      }
+    }
+  } catch (err) {
+    ctx.log("warn", `/${name} failed`, { sessionID: sessionId, error: errorMessage(err) });
+    return { text: `/${name} failed: ${errorMessage(err)}`, variant: "error" };
+  }
+}
+
+/**
+ * Runs one of our commands and reports it. Only a throw keeps OpenCode from
+ * sending the command's template to the model, so the caller throws after this.
+ */
+export async function handleCommand(name: CommandName, sessionId: string, ctx: CommandContext): Promise<CommandOutcome> {
+  const outcome = await runCommand(name, sessionId, ctx);
+  ctx.notify(outcome.text.split("\n")[0]!, outcome.variant);
+  await ctx.note(sessionId, `[better-share] ${outcome.text}`).catch((err) => {
+    ctx.log("warn", "could not store the share note", { sessionID: sessionId, error: errorMessage(err) });
+  });
+  return outcome;
+}
+
+/** The error that ends our command's turn; OpenCode clears the prompt and stores nothing. */
+export class CommandHandled extends Error {
+  constructor(name: string) {
+    super(`better-share handled /${name}`);
+    this.name = "CommandHandled";
+  }
+}
+
+function formatDate(ms: number): string {
+  return new Date(ms).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+}

@@ -1,0 +1,63 @@
+// Plugin options and environment, validated once at start-up. A bad base URL
+// turns sharing off with one clear reason instead of failing OpenCode.
+
+export type Mode = "auto" | "native" | "commands";
+
+export interface BetterShareOptions {
+  /** Origin of the better-share server, e.g. https://share.example.com. Overrides BETTER_SHARE_BASE_URL. */
+  baseUrl?: string;
+  /** Redact well-known secret shapes and the home directory before upload (default true). */
+  redact?: boolean;
+  /** auto: OpenCode's built-in /share where it exists, own commands elsewhere. */
+  mode?: Mode;
+}
+
+export interface Settings {
+  baseUrl?: string;
+  disabledReason?: string;
+  redact: boolean;
+  mode: Mode;
+  problems: string[];
+}
+
+export function resolveSettings(options: Record<string, unknown> | undefined, env: Record<string, string | undefined>): Settings {
+  const opts = options ?? {};
+  const problems: string[] = [];
+
+  let redact = true;
+  if (opts.redact !== undefined) {
+    if (typeof opts.redact === "boolean") redact = opts.redact;
+    else problems.push(`option "redact" must be true or false; keeping redaction on`);
+  }
+
+  let mode: Mode = "auto";
+  const rawMode = opts.mode ?? env.BETTER_SHARE_MODE;
+  if (rawMode !== undefined && rawMode !== "") {
+    if (rawMode === "auto" || rawMode === "native" || rawMode === "commands") mode = rawMode;
+    else problems.push(`option "mode" must be "auto", "native" or "commands"; using "auto"`);
+  }
+
+  const fromOption = typeof opts.baseUrl === "string" && opts.baseUrl.trim() !== "";
+  const raw = fromOption ? (opts.baseUrl as string) : env.BETTER_SHARE_BASE_URL;
+  const source = fromOption ? `option "baseUrl"` : "BETTER_SHARE_BASE_URL";
+  if (raw === undefined || raw.trim() === "") {
+    return { redact, mode, problems, disabledReason: "no server configured: set BETTER_SHARE_BASE_URL or the plugin option baseUrl" };
+  }
+  const baseUrl = normalizeBaseUrl(raw.trim());
+  if (!baseUrl) {
+    return { redact, mode, problems, disabledReason: `${source} is not an http(s) URL: ${JSON.stringify(raw)}` };
+  }
+  return { baseUrl, redact, mode, problems };
+}
+
+export function normalizeBaseUrl(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+  if (url.search || url.hash || url.username || url.password) return undefined;
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
