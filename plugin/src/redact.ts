@@ -68,7 +68,7 @@ const RULES: Rule[] = [
   {
     kind: "url-password",
     // user:password@ in any scheme://; the user name stays readable.
-    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'`]+:)([^\s@/"'`]{3,})(@)/gi,
+    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'`[\]]+:)([^\s@/"'`[\]]{3,})(@)/gi,
     replace: (match, head, pass, at) =>
       /^(?:\$\{?\w+\}?|<[^>]*>|\*+|x+)$/i.test(pass) ? match : `${head}${marker("url-password")}${at}`,
   },
