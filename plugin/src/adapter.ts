@@ -81,7 +81,7 @@ export function createHandler(options: AdapterOptions): (req: Request) => Promis
         if (record instanceof Response) return record;
         // The items only say that something changed; the upload is rebuilt
         // from OpenCode itself so it also carries sub-agent sessions.
-        uploader.changed(record.sessionId);
+        uploader.changedShare(record);
         return json(200, {});
       }
 

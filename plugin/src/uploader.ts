@@ -157,6 +157,13 @@ export class Uploader {
     this.markDirty(root, this.debounceMs);
   }
 
+  /** OpenCode reported a change to a share it holds; the stored record is proof it is ours, even if another instance created it. */
+  changedShare(record: ShareRecord): void {
+    if (record.state !== "active") return;
+    this.active.add(record.sessionId);
+    this.markDirty(record.sessionId, this.debounceMs);
+  }
+
   /** A sub-agent session appeared; its changes belong to the share of its root session. */
   linkChild(childId: string, parentId: string): void {
     const root = this.rootOf.get(parentId) ?? parentId;
