@@ -1,0 +1,311 @@
+// The npm plugin `opencode-better-share`, built from plugin/ and loaded by a
+// real OpenCode 1.18.33 the way a user would (file://…/dist/index.js): it
+// shares through OpenCode's own /share via its loopback adapter, or through
+// its own commands, and the data goes straight to the better-share server's
+// presigned upload, never to opncd.ai.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { startMockModel, type MockModel, type Turn } from "./mock-model.ts";
+import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
+import { REPO_ROOT, startOpenCode, stopAllOpenCode, type MessageWithParts, type OpenCode } from "./opencode.ts";
+import { startBetterShare, stopAllBetterShare, type BetterShare } from "./better-share.ts";
+import { FIRST_PROMPT, SECOND_PROMPT, SECOND_TURN_MARKER, normalize, outline, secondTurn, toolTurn } from "./scenario.ts";
+import { redact } from "../../plugin/src/redact.ts";
+
+const PLUGIN_DIR = join(REPO_ROOT, "plugin");
+const PLUGIN_ENTRY = `file://${join(PLUGIN_DIR, "dist/index.js")}`;
+// How long after a turn ends the shared copy may take to show it.
+const SYNC_DEADLINE_MS = 10_000;
+const FAKE_AWS_KEY = ["AKIA", "Q7W3E9R2T5Y8U1I4"].join("");
+
+let model: MockModel;
+let proxy: EgressProxy;
+let server: BetterShare;
+
+function buildPlugin() {
+  const run = (cmd: string[]) => {
+    const r = Bun.spawnSync(cmd, { cwd: PLUGIN_DIR, stdout: "pipe", stderr: "pipe" });
+    if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
+  };
+  if (!existsSync(join(PLUGIN_DIR, "node_modules/typescript"))) run([process.execPath, "install", "--frozen-lockfile"]);
+  run([process.execPath, "run", "build"]);
+}
+
+beforeAll(async () => {
+  buildPlugin();
+  model = startMockModel({ title: "Greeting script" });
+  proxy = await startEgressProxy();
+  server = await startBetterShare();
+}, 180_000);
+
+afterAll(async () => {
+  await stopAllOpenCode();
+  await stopAllBetterShare();
+  await proxy?.stop();
+  await model?.stop();
+}, 60_000);
+
+function startWithPlugin(options: Record<string, unknown>, home?: string) {
+  return startOpenCode({
+    modelBaseURL: model.baseURL,
+    proxy,
+    home,
+    config: { plugin: [[PLUGIN_ENTRY, { baseUrl: server.url, ...options }]] },
+  });
+}
+
+/** A turn whose `task` call runs a sub-agent (the child session consumes the middle step). */
+function taskTurn(): Turn {
+  return [
+    { tools: [{ name: "task", args: { description: "Check the script", prompt: "Read greet.sh and report.", subagent_type: "general" } }] },
+    { text: "Sub-agent report: greet.sh prints a greeting." },
+    { text: "The sub-agent checked greet.sh." },
+  ];
+}
+
+/** A turn whose tool output holds a secret and the home path, both of which must not be uploaded. */
+function leakyTurn(marker: string): Turn {
+  return [
+    { tools: [{ name: "bash", args: { command: `echo aws_key=${FAKE_AWS_KEY} home=$HOME`, description: "Print env" } }] },
+    { text: `${marker}.` },
+  ];
+}
+
+async function shareData(shareId: string): Promise<any | undefined> {
+  const res = await server.request("GET", `/api/share/${shareId}`);
+  return res.ok ? res.json() : undefined;
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = SYNC_DEADLINE_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await probe().catch(() => undefined);
+    if (last !== undefined) return last;
+    await Bun.sleep(200);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+function stored(shareId: string) {
+  const db = new Database(join(server.dataDir, "better-share.sqlite"), { readonly: true });
+  try {
+    const row = db.query("SELECT share_id FROM shares WHERE share_id = ?").get(shareId);
+    const blobs = join(server.dataDir, "blobs");
+    const files = existsSync(blobs) ? readdirSync(blobs, { recursive: true }).map(String).filter((f) => f.includes(shareId)) : [];
+    return { row, files };
+  } finally {
+    db.close();
+  }
+}
+
+const storeFile = (oc: OpenCode) => join(oc.home, "xdg/data/opencode/better-share/shares.json");
+
+/** What OpenCode holds, redacted the way the plugin redacts it. */
+async function expected(oc: OpenCode, sessionId: string): Promise<MessageWithParts[]> {
+  return redact(await oc.messages(sessionId), { home: join(oc.home, "home") }).value;
+}
+
+describe("plugin, native mode: OpenCode 1.18's own /share through the loopback adapter", () => {
+  let opencode: OpenCode;
+  let sessionId = "";
+  let shareId = "";
+
+  beforeAll(async () => {
+    opencode = await startWithPlugin({});
+  }, 120_000);
+
+  test(
+    "/share after a tool turn and a sub-agent returns {BASE}/share/{id} and uploads what OpenCode holds",
+    async () => {
+      model.push(toolTurn(), taskTurn(), leakyTurn("Environment printed"));
+      const session = await opencode.createSession();
+      sessionId = session.id;
+      shareId = sessionId.slice(-8);
+      await opencode.prompt(sessionId, FIRST_PROMPT);
+      await opencode.prompt(sessionId, "Have a sub-agent check the script.");
+      await opencode.prompt(sessionId, "Print the environment.");
+      expect(model.errors).toEqual([]);
+
+      const shared = await opencode.share(sessionId);
+      expect(shared.share.url).toBe(`${server.url}/share/${shareId}`);
+
+      const want = await expected(opencode, sessionId);
+      const blob = await eventually("the blob to equal OpenCode's session", async () => {
+        const data = await shareData(shareId);
+        return data && Bun.deepEquals(normalize(data.messages), normalize(want), true) ? data : undefined;
+      }).catch(async (err) => {
+        const data = await shareData(shareId);
+        throw new Error(`${err.message}\nblob: ${outline(data?.messages ?? []).join("\n")}\nopencode: ${outline(want).join("\n")}`);
+      });
+      expect(blob.shareId).toBe(shareId);
+      expect(blob.sessionId).toBe(sessionId);
+
+      // The sub-agent's session travels with the share.
+      const children = await opencode.json("GET", `/session/${sessionId}/children`);
+      expect(children.length).toBe(1);
+      const sub = blob.subsessions?.[children[0].id];
+      expect(sub?.session.parentID).toBe(sessionId);
+      expect(JSON.stringify(sub.messages)).toContain("Sub-agent report");
+
+      // Redacted before upload: the key and the home path are gone, the marker shows.
+      const text = JSON.stringify(blob);
+      expect(text).not.toContain(FAKE_AWS_KEY);
+      expect(text).toContain("[REDACTED:aws-key]");
+      expect(text).not.toContain(join(opencode.home, "home"));
+      expect(JSON.stringify(await opencode.messages(sessionId))).toContain(FAKE_AWS_KEY);
+
+      const page = await server.request("GET", `/share/${shareId}`);
+      expect(page.status).toBe(200);
+    },
+    240_000,
+  );
+
+  test("OpenCode's database holds only the local token; the server's secret is in a 0600 file", async () => {
+    const file = storeFile(opencode);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const record = JSON.parse(readFileSync(file, "utf8")).shares[sessionId];
+    expect(record.shareId).toBe(shareId);
+    const db = new Database(join(opencode.home, "xdg/data/opencode/opencode.db"), { readonly: true });
+    try {
+      const row = db.query("SELECT id, secret, url FROM session_share WHERE session_id = ?").get(sessionId) as any;
+      expect(row.secret).toBe(record.localToken);
+      expect(row.secret).not.toBe(record.secret);
+      expect(row.url).toBe(`${server.url}/share/${shareId}`);
+    } finally {
+      db.close();
+    }
+  });
+
+  test(
+    "a second turn reaches the shared copy within seconds",
+    async () => {
+      model.push(secondTurn());
+      await opencode.prompt(sessionId, SECOND_PROMPT);
+      await eventually("the second turn in the blob", async () =>
+        JSON.stringify(await shareData(shareId)).includes(SECOND_TURN_MARKER) ? true : undefined,
+      );
+    },
+    120_000,
+  );
+
+  test(
+    "after an OpenCode restart, a third turn still syncs",
+    async () => {
+      opencode = await opencode.restart();
+      model.push([{ text: "Third turn after restart." }]);
+      await opencode.prompt(sessionId, "One more thing.");
+      await eventually("the third turn in the blob", async () =>
+        JSON.stringify(await shareData(shareId)).includes("Third turn after restart") ? true : undefined,
+      );
+    },
+    180_000,
+  );
+
+  test(
+    "a turn made while the server is down is uploaded once it is back",
+    async () => {
+      await server.stop();
+      model.push([{ text: "Written during the outage." }]);
+      await opencode.prompt(sessionId, "Keep going while the server is away.");
+      await Bun.sleep(1500);
+      server = await server.restart();
+      await eventually(
+        "the outage turn in the blob",
+        async () => (JSON.stringify(await shareData(shareId)).includes("Written during the outage") ? true : undefined),
+        30_000,
+      );
+    },
+    120_000,
+  );
+
+  test(
+    "/unshare deletes row and blob; API and page answer 404",
+    async () => {
+      expect(stored(shareId).row).not.toBeNull();
+      await opencode.unshare(sessionId);
+      await eventually("the share to be gone", async () =>
+        (await server.request("GET", `/api/share/${shareId}`)).status === 404 ? true : undefined,
+      );
+      expect((await server.request("GET", `/share/${shareId}`)).status).toBe(404);
+      expect(stored(shareId)).toEqual({ row: null, files: [] });
+      expect(JSON.parse(readFileSync(storeFile(opencode), "utf8")).shares[sessionId]).toBeUndefined();
+    },
+    60_000,
+  );
+
+  test("nothing but the package registry was reached from OpenCode", () => {
+    expect(proxy.refused()).toEqual([]);
+    expect(proxy.foreign()).toEqual([]);
+  });
+});
+
+describe("plugin, commands mode forced on OpenCode 1.18", () => {
+  let opencode: OpenCode;
+  let sessionId = "";
+  let shareId = "";
+
+  beforeAll(async () => {
+    opencode = await startWithPlugin({ mode: "commands" });
+  }, 120_000);
+
+  test("/share, /unshare and /shares are listed once each", async () => {
+    const commands = (await opencode.json("GET", "/command")) as Array<{ name: string }>;
+    const names = commands.map((c) => c.name);
+    for (const name of ["share", "unshare", "shares"]) expect(names.filter((n) => n === name)).toEqual([name]);
+  });
+
+  test(
+    "/share shares without an LLM call and stores a note with the URL that the model never sees",
+    async () => {
+      model.push([{ text: "A short answer." }]);
+      const session = await opencode.createSession();
+      sessionId = session.id;
+      shareId = sessionId.slice(-8);
+      await opencode.prompt(sessionId, "Say something short.");
+      const calls = model.requests.filter((r) => r.kind === "agent").length;
+
+      const res = await opencode.command(sessionId, "share");
+      // Only a throw ends a command's turn; OpenCode reports it to HTTP callers as a 500.
+      expect(res.status).toBe(500);
+      const url = `${server.url}/share/${shareId}`;
+      const messages = await opencode.messages(sessionId);
+      const note = messages.flatMap((m) => m.parts).find((p) => p.type === "text" && p.text.includes(url));
+      expect(note?.ignored).toBe(true);
+      expect(note?.synthetic).toBeFalsy();
+      await eventually("the blob", async () => ((await shareData(shareId))?.messages.length ? true : undefined));
+      expect(model.requests.filter((r) => r.kind === "agent").length).toBe(calls);
+
+      // The next real turn does not send the note to the model.
+      model.push([{ text: "Noted." }]);
+      await opencode.prompt(sessionId, "Continue.");
+      const last = model.requests.filter((r) => r.kind === "agent").at(-1)!;
+      expect(JSON.stringify(last.body.messages)).not.toContain(url);
+    },
+    120_000,
+  );
+
+  test(
+    "/shares lists the share; /unshare removes it",
+    async () => {
+      await opencode.command(sessionId, "shares");
+      let messages = await opencode.messages(sessionId);
+      const listing = messages.flatMap((m) => m.parts).filter((p) => p.type === "text" && p.text.includes("Shared sessions"));
+      expect(listing.at(-1)?.text).toContain(`${server.url}/share/${shareId}`);
+
+      await opencode.command(sessionId, "unshare");
+      expect((await server.request("GET", `/api/share/${shareId}`)).status).toBe(404);
+      expect(stored(shareId)).toEqual({ row: null, files: [] });
+      messages = await opencode.messages(sessionId);
+      expect(messages.flatMap((m) => m.parts).some((p) => p.type === "text" && p.text.includes("Unshared"))).toBe(true);
+    },
+    60_000,
+  );
+
+  test("nothing but the package registry was reached from OpenCode", () => {
+    expect(proxy.refused()).toEqual([]);
+    expect(proxy.foreign()).toEqual([]);
+  });
+});
