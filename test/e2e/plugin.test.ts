@@ -16,6 +16,8 @@ import { redact } from "../../plugin/src/redact.ts";
 
 const PLUGIN_DIR = join(REPO_ROOT, "plugin");
 const PLUGIN_ENTRY = `file://${join(PLUGIN_DIR, "dist/index.js")}`;
+// The package's `./server` entry ({ id, server, setup } for both OpenCode generations).
+const SERVER_ENTRY = `file://${join(PLUGIN_DIR, "dist/server.js")}`;
 // How long after a turn ends the shared copy may take to show it.
 const SYNC_DEADLINE_MS = 10_000;
 const FAKE_AWS_KEY = ["AKIA", "Q7W3E9R2T5Y8U1I4"].join("");
@@ -47,12 +49,11 @@ afterAll(async () => {
   await model?.stop();
 }, 60_000);
 
-function startWithPlugin(options: Record<string, unknown>, home?: string) {
+function startWithPlugin(options: Record<string, unknown>, entry = PLUGIN_ENTRY) {
   return startOpenCode({
     modelBaseURL: model.baseURL,
     proxy,
-    home,
-    config: { plugin: [[PLUGIN_ENTRY, { baseUrl: server.url, ...options }]] },
+    config: { plugin: [[entry, { baseUrl: server.url, ...options }]] },
   });
 }
 
@@ -242,13 +243,13 @@ describe("plugin, native mode: OpenCode 1.18's own /share through the loopback a
   });
 });
 
-describe("plugin, commands mode forced on OpenCode 1.18", () => {
+describe("plugin, commands mode forced on OpenCode 1.18, loaded from the ./server entry", () => {
   let opencode: OpenCode;
   let sessionId = "";
   let shareId = "";
 
   beforeAll(async () => {
-    opencode = await startWithPlugin({ mode: "commands" });
+    opencode = await startWithPlugin({ mode: "commands" }, SERVER_ENTRY);
   }, 120_000);
 
   test("/share, /unshare and /shares are listed once each", async () => {
@@ -300,6 +301,24 @@ describe("plugin, commands mode forced on OpenCode 1.18", () => {
       expect(stored(shareId)).toEqual({ row: null, files: [] });
       messages = await opencode.messages(sessionId);
       expect(messages.flatMap((m) => m.parts).some((p) => p.type === "text" && p.text.includes("Unshared"))).toBe(true);
+    },
+    60_000,
+  );
+
+  test(
+    "deleting a shared session in OpenCode unshares it",
+    async () => {
+      model.push([{ text: "Soon deleted." }]);
+      const session = await opencode.createSession();
+      await opencode.prompt(session.id, "Say something.");
+      await opencode.command(session.id, "share");
+      const id = session.id.slice(-8);
+      await eventually("the blob", async () => ((await shareData(id)) ? true : undefined));
+      await opencode.json("DELETE", `/session/${session.id}`);
+      await eventually("the share to be gone", async () =>
+        (await server.request("GET", `/api/share/${id}`)).status === 404 ? true : undefined,
+      );
+      expect(stored(id)).toEqual({ row: null, files: [] });
     },
     60_000,
   );
