@@ -7,7 +7,7 @@ BUN_VERSION := 1.4.4
 install:
 	@command -v bun >/dev/null 2>&1 || npm install -g bun@$(BUN_VERSION)
 	bun install --frozen-lockfile
-	if [ -f plugin/package.json ]; then cd plugin && bun install --frozen-lockfile; fi
+	cd plugin && bun install --frozen-lockfile
 
 build: install
 	bash scripts/build.sh better-share
@@ -17,7 +17,7 @@ serve: build
 	./better-share serve
 
 plugin: install
-	if [ -f plugin/package.json ]; then cd plugin && bun run build; fi
+	cd plugin && bun run build
 
 system-deps:
 	bash scripts/system-deps.sh
@@ -28,7 +28,7 @@ test: system-deps build plugin lint
 lint: install
 	bunx tsc -p tsconfig.json --noEmit
 	bunx xss-scan $$(find views -name '*.tsx') src/routes/pages.tsx
-	if [ -f plugin/tsconfig.json ]; then cd plugin && bunx tsc -p tsconfig.json --noEmit; fi
+	cd plugin && bunx tsc -p tsconfig.json --noEmit
 
 bench: build
 	bun bench/run.ts
