@@ -57,15 +57,26 @@
     for (var i = 0; i < closed.length; i++) closed[i].setAttribute("open", "");
   });
 
-  // Local times
+  // Local times, in the server's "YYYY-MM-DD HH:MM UTC" shape so nothing
+  // reflows. Date getters, not Intl: the first Intl date format loads locale
+  // data for 25-50 ms and toLocaleString with options builds a formatter per
+  // call, which held up the first paint of every page.
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+  function localTime(d) {
+    var off = -d.getTimezoneOffset();
+    var zone = "UTC";
+    if (off) zone += (off > 0 ? "+" : "\u2212") + Math.floor(Math.abs(off) / 60) + (Math.abs(off) % 60 ? ":" + pad(Math.abs(off) % 60) : "");
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " + pad(d.getHours()) + ":" + pad(d.getMinutes()) + " " + zone;
+  }
   function localizeTimes(scope) {
     var times = scope.querySelectorAll("time[datetime]");
     for (var i = 0; i < times.length; i++) {
       var d = new Date(times[i].getAttribute("datetime"));
-      if (!isNaN(d.getTime())) {
-        times[i].title = times[i].textContent;
-        times[i].textContent = d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-      }
+      if (isNaN(d.getTime())) continue;
+      var local = localTime(d);
+      if (local === times[i].textContent) continue;
+      times[i].title = times[i].textContent;
+      times[i].textContent = local;
     }
   }
   localizeTimes(document);

@@ -126,7 +126,7 @@ export function renderSharePage(input: SharePageInput): string {
     <div id="live" data-etag={escapeHtml(input.etag)}>
       <SessionHeader stats={stats} filesHref={filesHref} />
       <Pager plan={plan} page={page} total={messages.length} />
-      <div id="conversation" class="conversation">
+      <div id="conversation" class={page > 1 ? "conversation long" : "conversation"}>
         {messages.length ? conversation : <p class="muted">This session has no messages yet.</p>}
       </div>
       {safeOrphans ? (
