@@ -5,19 +5,33 @@
 // presigned upload, never to opncd.ai.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startMockModel, type MockModel, type Turn } from "./mock-model.ts";
 import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
-import { REPO_ROOT, startOpenCode, stopAllOpenCode, type MessageWithParts, type OpenCode } from "./opencode.ts";
+import {
+  REPO_ROOT,
+  makeTempDir,
+  removeTempDir,
+  startOpenCode,
+  stopAllOpenCode,
+  type MessageWithParts,
+  type OpenCode,
+} from "./opencode.ts";
 import { startBetterShare, stopAllBetterShare, type BetterShare } from "./better-share.ts";
 import { FIRST_PROMPT, SECOND_PROMPT, SECOND_TURN_MARKER, normalize, outline, secondTurn, toolTurn } from "./scenario.ts";
 import { redact } from "../../plugin/src/redact.ts";
+import { freshDatabase } from "../helpers/postgres.ts";
+import { startS3, type TestS3 } from "../helpers/s3.ts";
 
 const PLUGIN_DIR = join(REPO_ROOT, "plugin");
-const PLUGIN_ENTRY = `file://${join(PLUGIN_DIR, "dist/index.js")}`;
+// Built from plugin/src with the package's own build config, into a directory
+// of this run: another run rebuilding plugin/dist at the same moment would
+// otherwise make OpenCode load a half-deleted plugin (and fall back to opncd.ai).
+const BUILD_DIR = makeTempDir("better-share-e2e-plugin-");
+const PLUGIN_ENTRY = `file://${join(BUILD_DIR, "index.js")}`;
 // The package's `./server` entry ({ id, server, setup } for both OpenCode generations).
-const SERVER_ENTRY = `file://${join(PLUGIN_DIR, "dist/server.js")}`;
+const SERVER_ENTRY = `file://${join(BUILD_DIR, "server.js")}`;
 // How long after a turn ends the shared copy may take to show it.
 const SYNC_DEADLINE_MS = 10_000;
 const FAKE_AWS_KEY = ["AKIA", "Q7W3E9R2T5Y8U1I4"].join("");
@@ -32,7 +46,8 @@ function buildPlugin() {
     if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
   };
   if (!existsSync(join(PLUGIN_DIR, "node_modules/typescript"))) run([process.execPath, "install", "--frozen-lockfile"]);
-  run([process.execPath, "run", "build"]);
+  run([join(PLUGIN_DIR, "node_modules/.bin/tsc"), "-p", "tsconfig.build.json", "--outDir", BUILD_DIR]);
+  writeFileSync(join(BUILD_DIR, "package.json"), JSON.stringify({ type: "module" }));
 }
 
 beforeAll(async () => {
@@ -47,13 +62,14 @@ afterAll(async () => {
   await stopAllBetterShare();
   await proxy?.stop();
   await model?.stop();
+  removeTempDir(BUILD_DIR);
 }, 60_000);
 
-function startWithPlugin(options: Record<string, unknown>, entry = PLUGIN_ENTRY) {
+function startWithPlugin(options: Record<string, unknown>, entry = PLUGIN_ENTRY, target: BetterShare = server) {
   return startOpenCode({
     modelBaseURL: model.baseURL,
     proxy,
-    config: { plugin: [[entry, { baseUrl: server.url, ...options }]] },
+    config: { plugin: [[entry, { baseUrl: target.url, ...options }]] },
   });
 }
 
@@ -74,8 +90,8 @@ function leakyTurn(marker: string): Turn {
   ];
 }
 
-async function shareData(shareId: string): Promise<any | undefined> {
-  const res = await server.request("GET", `/api/share/${shareId}`);
+async function shareData(shareId: string, target: BetterShare = server): Promise<any | undefined> {
+  const res = await target.request("GET", `/api/share/${shareId}`);
   return res.ok ? res.json() : undefined;
 }
 
@@ -321,6 +337,67 @@ describe("plugin, commands mode forced on OpenCode 1.18, loaded from the ./serve
       expect(stored(id)).toEqual({ row: null, files: [] });
     },
     60_000,
+  );
+
+  test("nothing but the package registry was reached from OpenCode", () => {
+    expect(proxy.refused()).toEqual([]);
+    expect(proxy.foreign()).toEqual([]);
+  });
+});
+
+describe("plugin against better-share on Postgres + an S3-protocol store (presigned PUT straight to the bucket)", () => {
+  let s3: TestS3;
+  let pgServer: BetterShare;
+  let opencode: OpenCode;
+
+  beforeAll(async () => {
+    s3 = await startS3();
+    const databaseUrl = await freshDatabase("plugin_e2e");
+    // `serve` only migrates the embedded store; Postgres is migrated explicitly, as in production.
+    const migrate = Bun.spawnSync([process.execPath, join(REPO_ROOT, "src/cli.ts"), "migrate"], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, ...s3.env },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    if (migrate.exitCode !== 0) throw new Error(`migrate failed: ${migrate.stderr}`);
+    pgServer = await startBetterShare({ databaseUrl, s3: s3.env });
+    opencode = await startWithPlugin({}, PLUGIN_ENTRY, pgServer);
+  }, 180_000);
+
+  afterAll(async () => {
+    await opencode?.dispose();
+    await pgServer?.dispose();
+    await s3?.stop();
+  }, 60_000);
+
+  test(
+    "share, sync a second turn, unshare",
+    async () => {
+      model.push(toolTurn());
+      const session = await opencode.createSession();
+      const id = session.id.slice(-8);
+      await opencode.prompt(session.id, FIRST_PROMPT);
+      const shared = await opencode.share(session.id);
+      expect(shared.share.url).toBe(`${pgServer.url}/share/${id}`);
+      const want = await expected(opencode, session.id);
+      await eventually("the blob in S3 to equal OpenCode's session", async () => {
+        const data = await shareData(id, pgServer);
+        return data && Bun.deepEquals(normalize(data.messages), normalize(want), true) ? true : undefined;
+      });
+
+      model.push(secondTurn());
+      await opencode.prompt(session.id, SECOND_PROMPT);
+      await eventually("the second turn in S3", async () =>
+        JSON.stringify(await shareData(id, pgServer)).includes(SECOND_TURN_MARKER) ? true : undefined,
+      );
+
+      await opencode.unshare(session.id);
+      await eventually("the share to be gone", async () =>
+        (await pgServer.request("GET", `/api/share/${id}`)).status === 404 ? true : undefined,
+      );
+      expect((await pgServer.request("GET", `/share/${id}`)).status).toBe(404);
+    },
+    240_000,
   );
 
   test("nothing but the package registry was reached from OpenCode", () => {
