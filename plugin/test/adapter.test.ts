@@ -5,7 +5,7 @@ import { ShareApi } from "../src/api.js";
 import { SecretStore } from "../src/secret-store.js";
 import { buildShareData } from "../src/share-data.js";
 import { Uploader } from "../src/uploader.js";
-import { FakeClient, FakeServer, fixtureShareData, nativeSync, sleep, tempDir, waitFor } from "./helpers.js";
+import { nativeSync, sleep, tempDir, testWorld, waitFor } from "./helpers.js";
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -13,12 +13,7 @@ afterEach(async () => {
 });
 
 function setup() {
-  const server = new FakeServer();
-  const dir = tempDir();
-  cleanups.push(() => server.stop(), dir.cleanup);
-  const fixture = fixtureShareData();
-  const client = new FakeClient([fixture]);
-  const storePath = join(dir.path, "shares.json");
+  const { server, dir, fixture, client, storePath } = testWorld(cleanups);
   const start = () => {
     const store = new SecretStore(storePath);
     const uploader = new Uploader({

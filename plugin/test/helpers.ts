@@ -240,3 +240,18 @@ export class FakeClient {
     },
   };
 }
+
+/**
+ * What most plugin tests start from: a fake seed server, a temp dir, the
+ * fixture session behind a fake SDK client, and a secrets file path. Teardown
+ * goes on `cleanups`, which the test file drains after each test.
+ */
+export function testWorld(cleanups: Array<() => unknown>) {
+  const server = new FakeServer();
+  const dir = tempDir();
+  cleanups.push(() => server.stop(), dir.cleanup);
+  const fixture = fixtureShareData();
+  const client = new FakeClient([fixture]);
+  const storePath = join(dir.path, "shares.json");
+  return { server, dir, fixture, client, storePath };
+}

@@ -7,7 +7,7 @@ import { hasBuiltInShare, detectHost } from "../src/host.js";
 import { createHooks } from "../src/plugin.js";
 import { SecretStore } from "../src/secret-store.js";
 import { normalizeBaseUrl, resolveSettings } from "../src/settings.js";
-import { FakeClient, FakeServer, fixtureShareData, tempDir, waitFor } from "./helpers.js";
+import { FakeClient, fixtureShareData, tempDir, testWorld, waitFor } from "./helpers.js";
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -15,12 +15,7 @@ afterEach(async () => {
 });
 
 async function setup(options: Record<string, unknown>, builtInShare: boolean, env: Record<string, string> = {}) {
-  const server = new FakeServer();
-  const dir = tempDir();
-  cleanups.push(() => server.stop(), dir.cleanup);
-  const fixture = fixtureShareData();
-  const client = new FakeClient([fixture]);
-  const storePath = join(dir.path, "shares.json");
+  const { server, dir, fixture, client, storePath } = testWorld(cleanups);
   const hooks = await createHooks({ client: client as any }, { baseUrl: server.baseUrl, ...options }, {
     env,
     storePath,

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { ShareApi } from "../src/api.js";
 import { SecretStore } from "../src/secret-store.js";
 import { buildShareData } from "../src/share-data.js";
 import { Uploader, ShareError } from "../src/uploader.js";
-import { FakeClient, FakeServer, fixtureShareData, sleep, tempDir, waitFor } from "./helpers.js";
+import { fixtureShareData, sleep, testWorld, waitFor } from "./helpers.js";
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
@@ -13,12 +12,7 @@ afterEach(() => {
 });
 
 function setup(opts: { redact?: boolean; debounceMs?: number } = {}) {
-  const server = new FakeServer();
-  const dir = tempDir();
-  cleanups.push(() => server.stop(), dir.cleanup);
-  const fixture = fixtureShareData();
-  const client = new FakeClient([fixture]);
-  const storePath = join(dir.path, "shares.json");
+  const { server, dir, fixture, client, storePath } = testWorld(cleanups);
   const store = new SecretStore(storePath);
   const notes: Array<{ message: string; variant: string }> = [];
   const logs: Array<{ level: string; message: string; extra?: any }> = [];
