@@ -4,13 +4,11 @@
 //   each as a ratio to GET /api/health on the same server;
 // plus binary start-to-first-200 time and idle RSS.
 import { readFileSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { buildBinary, run, startBinary, type Server } from "../test/helpers/binary.ts";
 import { freshDatabase } from "../test/helpers/postgres.ts";
 import { startS3 } from "../test/helpers/s3.ts";
 import { fmt, load, table } from "./lib.ts";
+import { tempDir } from "../test/helpers/tmp.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -75,7 +73,7 @@ const rows: Array<Record<string, string | number>> = [];
 const boot: Array<Record<string, string | number>> = [];
 
 {
-  const { ms, server } = await startTiming(bin, { DATA_DIR: mkdtempSync(join(tmpdir(), "bs-bench-")), ...LIMITS });
+  const { ms, server } = await startTiming(bin, { DATA_DIR: tempDir("bs-bench-"), ...LIMITS });
   await Bun.sleep(1000);
   boot.push({ stores: "sqlite + disk", "start → first 200 ms": fmt(ms, 0), "idle RSS MB": fmt(rssKb(server.child.pid!) / 1024, 1) });
   rows.push(...(await measure("sqlite + disk", server)));

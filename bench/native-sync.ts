@@ -3,15 +3,15 @@
 //   cost of a sync carrying one new part into shares of ~100 KB, 2 MB and
 //   20 MB (ratio to the 100 KB case; the goal is ≤ 2× at 20 MB), and
 //   throughput of sync batches with 1, 4 and 16 shares syncing at once.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+
+
 import { buildBinary, run, startBinary, type Server } from "../test/helpers/binary.ts";
 import { freshDatabase } from "../test/helpers/postgres.ts";
 import type { ShareData } from "../src/core/model.ts";
 import { toNativeItems } from "../src/core/share-data.ts";
 import { fmt, table } from "./lib.ts";
 import { generateSession } from "./page-data.ts";
+import { tempDir } from "../test/helpers/tmp.ts";
 
 const LIMITS = { RATE_LIMIT_SHARES_PER_HOUR: "1000000000", RATE_LIMIT_REQUESTS_PER_MINUTE: "1000000000" };
 const SYNCS = Number(process.env.BENCH_SYNCS ?? 150);
@@ -113,7 +113,7 @@ const bin = buildBinary();
 const cost: Array<Record<string, string | number>> = [];
 const tput: Array<Record<string, string | number>> = [];
 {
-  const s = await startBinary(bin, { DATA_DIR: mkdtempSync(join(tmpdir(), "bs-bench-")), ...LIMITS });
+  const s = await startBinary(bin, { DATA_DIR: tempDir("bs-bench-"), ...LIMITS });
   cost.push(...(await syncCost(s, "sqlite")));
   tput.push(...(await throughput(s, "sqlite")));
   await s.stop();
@@ -121,7 +121,7 @@ const tput: Array<Record<string, string | number>> = [];
 {
   const db = await freshDatabase("benchsync");
   await run(bin, ["migrate"], { DATABASE_URL: db }).exited;
-  const s = await startBinary(bin, { DATABASE_URL: db, DATA_DIR: mkdtempSync(join(tmpdir(), "bs-bench-")), ...LIMITS });
+  const s = await startBinary(bin, { DATABASE_URL: db, DATA_DIR: tempDir("bs-bench-"), ...LIMITS });
   cost.push(...(await syncCost(s, "postgres")));
   tput.push(...(await throughput(s, "postgres")));
   await s.stop();

@@ -1,20 +1,18 @@
 // The compiled ./better-share as a user runs it: child processes over real
 // HTTP, on the embedded default and on Postgres + an S3 server (s3rver).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { buildBinary, freePort, run, startBinary, type Server } from "../helpers/binary.ts";
 import { freshDatabase } from "../helpers/postgres.ts";
 import { startS3, type TestS3 } from "../helpers/s3.ts";
 import fixture from "../../../shared/fixtures/opencode-1.18.33/share-data.json";
+import { tempDir } from "../helpers/tmp.ts";
 
 let bin: string;
 beforeAll(() => {
   bin = buildBinary();
 }, 120_000);
 
-const tmp = () => mkdtempSync(join(tmpdir(), "bs-smoke-"));
+const tmp = () => tempDir("bs-smoke-");
 const j = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const putJson = (url: string, body: string) => fetch(url, { method: "PUT", headers: { "content-type": "application/json" }, body });
 

@@ -1,14 +1,14 @@
 // A fresh app on the embedded stores (SQLite + disk) in a temp dir, driven
 // through app.handle(new Request(...)).
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+
+
 import { createApp, type App } from "../../src/app.ts";
 import { loadConfig, type Config } from "../../src/config.ts";
 import type { BlobStore } from "../../src/stores/blob-store.ts";
 import { DiskBlobStore } from "../../src/stores/blob-store.disk.ts";
 import type { ShareStore } from "../../src/stores/share-store.ts";
 import { SqliteShareStore } from "../../src/stores/share-store.sqlite.ts";
+import { tempDir } from "./tmp.ts";
 
 export const BASE = "http://share.test";
 
@@ -23,7 +23,7 @@ export interface TestApp extends App {
 }
 
 export async function createTestApp(env: Record<string, string> = {}, stores?: { shares: ShareStore; blobs: BlobStore }): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), "bs-app-"));
+  const dir = tempDir("bs-app-");
   const config = loadConfig({ DATA_DIR: dir, BASE_URL: BASE, RATE_LIMIT_REQUESTS_PER_MINUTE: "100000", RATE_LIMIT_SHARES_PER_HOUR: "100000", ...env });
   const shares = stores?.shares ?? new SqliteShareStore(dir);
   await shares.migrate();

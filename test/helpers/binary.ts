@@ -1,10 +1,9 @@
 // Builds the real ./better-share executable once per test run and runs it as
 // a child process on a free port.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { freePort } from "./net.ts";
+import { tempDir } from "./tmp.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 let built: string | null = null;
@@ -12,7 +11,8 @@ let built: string | null = null;
 /** Compiles with scripts/build.sh (what `make build` runs) into a temp dir. */
 export function buildBinary(): string {
   if (built) return built;
-  const out = join(mkdtempSync(join(tmpdir(), "bs-bin-")), "better-share");
+  // Removed at exit like every test temp dir: the binary is ~110 MB.
+  const out = join(tempDir("bs-bin-"), "better-share");
   const r = spawnSync("bash", ["scripts/build.sh", out], { cwd: ROOT, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
   return (built = out);
@@ -28,7 +28,7 @@ export interface Proc {
 
 export function run(bin: string, args: string[], env: Record<string, string>, cwd?: string): Proc {
   const child = spawn(bin, args, {
-    cwd: cwd ?? mkdtempSync(join(tmpdir(), "bs-cwd-")),
+    cwd: cwd ?? tempDir("bs-cwd-"),
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

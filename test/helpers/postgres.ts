@@ -1,11 +1,12 @@
 // A throwaway Postgres for tests: DATABASE_URL when given, otherwise a fresh
 // cluster made with initdb/pg_ctl in a temp dir on a free port, shared by all
-// test files of one run and stopped when the process exits.
+// test files of one run and stopped when the test process ends.
 import { spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
+import { atProcessEnd, shellQuote } from "./janitor.ts";
 import { freePort } from "./net.ts";
 
 let cluster: Promise<string> | null = null;
@@ -49,10 +50,8 @@ async function startCluster(): Promise<string> {
     "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
     "start",
   ]);
-  process.on("exit", () => {
-    spawnSync(isRoot ? "runuser" : pgBin("pg_ctl"), isRoot ? ["-u", "postgres", "--", pgBin("pg_ctl"), "-D", data, "-m", "immediate", "stop"] : ["-D", data, "-m", "immediate", "stop"]);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const stop = [pgBin("pg_ctl"), "-D", data, "-m", "immediate", "stop"].map(shellQuote).join(" ");
+  atProcessEnd(`${isRoot ? "runuser -u postgres -- " : ""}${stop}; rm -rf ${shellQuote(dir)}`);
   return `postgres://postgres@127.0.0.1:${port}/postgres`;
 }
 

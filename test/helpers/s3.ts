@@ -1,11 +1,10 @@
 // A real S3-protocol server over HTTP for tests (s3rver), on a free port,
 // behind a gate that enforces presigned-URL signatures as S3 and R2 do.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import S3rver from "s3rver";
 import type { S3Config } from "../../src/config.ts";
 import { startSigV4Gate } from "./sigv4-gate.ts";
+import { tempDir } from "./tmp.ts";
 
 export interface TestS3 {
   config: S3Config;
@@ -14,7 +13,7 @@ export interface TestS3 {
 }
 
 export async function startS3(bucket = "better-share-test"): Promise<TestS3> {
-  const dir = mkdtempSync(join(tmpdir(), "bs-s3-"));
+  const dir = tempDir("bs-s3-");
   const server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory: dir, configureBuckets: [{ name: bucket }] } as any);
   const info = (await server.run()) as unknown as { port: number };
   const gate = startSigV4Gate(`http://127.0.0.1:${info.port}`, "S3RVER");

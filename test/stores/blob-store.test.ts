@@ -1,15 +1,15 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DiskBlobStore } from "../../src/stores/blob-store.disk.ts";
 import { S3BlobStore } from "../../src/stores/blob-store.s3.ts";
 import { startS3 } from "../helpers/s3.ts";
 import { blobStoreContract, put } from "./blob-store.contract.ts";
+import { tempDir } from "../helpers/tmp.ts";
 
 /** Serves a DiskBlobStore's upload route on a real port, as the server does. */
 function serveDisk() {
-  const dir = mkdtempSync(join(tmpdir(), "bs-disk-"));
+  const dir = tempDir("bs-disk-");
   let store!: DiskBlobStore;
   const server = Bun.serve({
     hostname: "127.0.0.1",
@@ -87,7 +87,7 @@ describe("disk blob store specifics", () => {
   });
 
   test("the signing key survives a restart, so earlier URLs stay valid", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "bs-disk-"));
+    const dir = tempDir("bs-disk-");
     const a = new DiskBlobStore(dir, "http://x");
     const url = new URL(await a.presignPut("sessions/Keep0001.json", { size: 1, expiresInSeconds: 60 }));
     const b = new DiskBlobStore(dir, "http://x");

@@ -2,16 +2,14 @@
 // revalidated in the background at most once per interval, and told about
 // syncs, re-uploads and deletes — also those made by another instance.
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ShareService } from "../../src/core/shares.ts";
 import { DiskBlobStore } from "../../src/stores/blob-store.disk.ts";
 import { SqliteShareStore } from "../../src/stores/share-store.sqlite.ts";
 import fixture from "../../../shared/fixtures/opencode-1.18.33/share-data.json";
+import { tempDir } from "../helpers/tmp.ts";
 
 async function setup() {
-  const dir = mkdtempSync(join(tmpdir(), "bs-svc-"));
+  const dir = tempDir("bs-svc-");
   const shares = new SqliteShareStore(dir);
   await shares.migrate();
   const blobs = new DiskBlobStore(dir, "http://x");
