@@ -109,6 +109,27 @@ describe("s3 blob store specifics", () => {
     }
   });
 
+  test("the fast presigner produces the SDK's own URL layout, path-style and virtual-hosted", async () => {
+    const { getSignedUrl } = await import("@aws-sdk/s3-request-presigner");
+    const { PutObjectCommand, S3Client } = await import("@aws-sdk/client-s3");
+    for (const forcePathStyle of [true, false]) {
+      const cfg = { endpoint: "https://s3.example.com:8443", accessKeyId: "AKID", secretAccessKey: "SECRET", bucket: "my-bucket", region: "eu-west-1", forcePathStyle };
+      const ours = new URL(await new S3BlobStore(cfg).presignPut("sessions/Layout01.json", { size: 42, expiresInSeconds: 300 }));
+      const client = new S3Client({ ...cfg, credentials: { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey }, requestChecksumCalculation: "WHEN_REQUIRED" });
+      const sdk = new URL(
+        await getSignedUrl(client, new PutObjectCommand({ Bucket: cfg.bucket, Key: "sessions/Layout01.json", ContentLength: 42 }), {
+          expiresIn: 300,
+          signableHeaders: new Set(["content-length"]),
+        }),
+      );
+      expect(ours.origin + ours.pathname).toBe(sdk.origin + sdk.pathname);
+      const params = (u: URL) => [...u.searchParams.keys()].filter((k) => k !== "x-id").sort();
+      expect(params(ours)).toEqual(params(sdk));
+      for (const k of ["X-Amz-SignedHeaders", "X-Amz-Expires", "X-Amz-Credential", "X-Amz-Algorithm"])
+        expect(ours.searchParams.get(k)).toBe(sdk.searchParams.get(k));
+    }
+  });
+
   test("ping fails for a bucket that does not exist", async () => {
     const s3 = await startS3();
     try {
