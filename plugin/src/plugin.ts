@@ -124,6 +124,10 @@ export async function createHooks(input: Pick<PluginInput, "client">, options?: 
           if (info?.id && info.parentID) uploader.linkChild(info.id, info.parentID);
         }
         if (sessionId) uploader.changed(sessionId);
+        if (event.type === "session.idle") {
+          const id = (event.properties as { sessionID?: unknown }).sessionID;
+          if (typeof id === "string") uploader.settled(id);
+        }
       } catch (err) {
         log("warn", "event handling failed", { type: event.type, error: errorMessage(err) });
       }

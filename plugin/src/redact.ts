@@ -5,6 +5,8 @@
 export interface RedactOptions {
   /** Absolute home directory; replaced by `~`. Empty or "/" disables that rule. */
   home?: string;
+  /** Remembers long strings between calls for one session (see RedactionMemo). */
+  memo?: RedactionMemo;
 }
 
 export interface RedactResult<T> {
@@ -20,13 +22,22 @@ interface Rule {
   pattern: RegExp;
   /** Groups kept around the secret, e.g. the `KEY=` of an assignment. */
   replace?: (match: string, ...groups: string[]) => string;
+  /**
+   * Something every match contains, found far faster than the pattern runs:
+   * the slow patterns (assignments, URLs) otherwise cost ~40 ms per MB of
+   * text that holds no secret at all.
+   */
+  hint?: (text: string) => boolean;
 }
 
 // Values that are obviously not secrets even when the key says "password".
 const PLACEHOLDER =
   /^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^>]*>|\{\{.*\}\}|%[A-Za-z_]+%|x{3,}|\*{3,}|\.{3,}|changeme|password|secret|example|your[-_].*|none|null|undefined|true|false|[a-z]+|[0-9]{1,7}|\[REDACTED:[a-z-]+\])$/i;
 
-const SECRET_KEY = String.raw`[A-Za-z0-9_.-]*(?:SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|CREDENTIALS?|CLIENT_?SECRET)[A-Za-z0-9_.-]*`;
+const SECRET_WORDS = String.raw`SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|CREDENTIALS?|CLIENT_?SECRET`;
+const SECRET_KEY = String.raw`[A-Za-z0-9_.-]*(?:${SECRET_WORDS})[A-Za-z0-9_.-]*`;
+const SECRET_WORD = new RegExp(SECRET_WORDS, "i");
+const hasSecretWord = (text: string) => SECRET_WORD.test(text);
 
 // An assignment's value is only taken for a secret when it looks like one:
 // `token = getToken()`, `password: userPassword` and `KEY=${KEY}` are code.
@@ -46,6 +57,7 @@ const RULES: Rule[] = [
   {
     kind: "private-key",
     pattern: /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END \1PRIVATE KEY(?: BLOCK)?-----|$)/g,
+    hint: (text) => text.includes("PRIVATE KEY"),
   },
   { kind: "aws-key", pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}\b/g },
   { kind: "github-token", pattern: /\bgithub_pat_[A-Za-z0-9_]{60,255}\b/g },
@@ -71,6 +83,7 @@ const RULES: Rule[] = [
     pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"'`[\]]+:)([^\s@/"'`[\]]{3,})(@)/gi,
     replace: (match, head, pass, at) =>
       /^(?:\$\{?\w+\}?|<[^>]*>|\*+|x+)$/i.test(pass) ? match : `${head}${marker("url-password")}${at}`,
+    hint: (text) => text.includes("://"),
   },
   {
     kind: "auth-header",
@@ -82,18 +95,21 @@ const RULES: Rule[] = [
     // .env / shell: KEY=value, export KEY="value"
     pattern: new RegExp(String.raw`(\b${SECRET_KEY})(\s*=\s*)(["']?)([^\s"'\x60;]{6,})\3`, "gi"),
     replace: keepKey("secret-assignment") as Rule["replace"],
+    hint: hasSecretWord,
   },
   {
     kind: "secret-assignment",
     // JSON / YAML: "apiKey": "value", password: value
     pattern: new RegExp(String.raw`((?:^|[\s{,"'])${SECRET_KEY}["']?)(\s*:\s*)(["']?)([^\s"'\x60,}]{6,})\3`, "gim"),
     replace: keepKey("secret-assignment") as Rule["replace"],
+    hint: hasSecretWord,
   },
 ];
 
 export function redactString(input: string, options: RedactOptions = {}, counts: Record<string, number> = {}): string {
   let out = input;
   for (const rule of RULES) {
+    if (rule.hint && !rule.hint(out)) continue;
     rule.pattern.lastIndex = 0;
     if (!rule.pattern.test(out)) continue;
     rule.pattern.lastIndex = 0;
@@ -140,8 +156,21 @@ function escapeRegExp(s: string): string {
 /** Deep copy of a JSON value with every string redacted; object keys are left alone. */
 export function redact<T>(value: T, options: RedactOptions = {}): RedactResult<T> {
   const counts: Record<string, number> = {};
+  const memo = options.memo;
+  memo?.begin(options.home);
+  const text = (s: string): string => {
+    if (!memo || s.length < MEMO_MIN_LENGTH) return redactString(s, options, counts);
+    let entry = memo.get(s);
+    if (!entry) {
+      const own: Record<string, number> = {};
+      entry = { out: redactString(s, options, own), counts: own };
+    }
+    memo.keep(s, entry);
+    for (const [kind, n] of Object.entries(entry.counts)) counts[kind] = (counts[kind] ?? 0) + n;
+    return entry.out;
+  };
   const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return redactString(v, options, counts);
+    if (typeof v === "string") return text(v);
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === "object") {
       const out: Record<string, unknown> = {};
@@ -150,5 +179,56 @@ export function redact<T>(value: T, options: RedactOptions = {}): RedactResult<T
     }
     return v;
   };
-  return { value: walk(value) as T, counts };
+  try {
+    return { value: walk(value) as T, counts };
+  } finally {
+    memo?.end();
+  }
+}
+
+/** Shorter strings are cheaper to scan than to remember. */
+const MEMO_MIN_LENGTH = 256;
+
+interface MemoEntry {
+  out: string;
+  counts: Record<string, number>;
+}
+
+/**
+ * The redacted form of every long string of one session's previous upload. A
+ * shared session is re-uploaded whole after each change, yet almost all of it
+ * (every earlier tool output) is unchanged: with a memo only new strings are
+ * scanned, and a 20 MB session costs a map lookup per string instead of about
+ * a second of regular expressions. Strings absent from the latest call are
+ * dropped, so it holds at most one upload's worth of long strings.
+ */
+export class RedactionMemo {
+  private previous = new Map<string, MemoEntry>();
+  private current = new Map<string, MemoEntry>();
+  private home: string | undefined;
+
+  begin(home: string | undefined): void {
+    if (home !== this.home) {
+      this.previous.clear();
+      this.home = home;
+    }
+    this.current = new Map();
+  }
+
+  get(text: string): MemoEntry | undefined {
+    return this.current.get(text) ?? this.previous.get(text);
+  }
+
+  keep(text: string, entry: MemoEntry): void {
+    this.current.set(text, entry);
+  }
+
+  end(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
+
+  get size(): number {
+    return this.previous.size;
+  }
 }

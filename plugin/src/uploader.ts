@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { errorMessage, HttpError, isRetryable, isShareLost, ShareApi } from "./api.js";
-import { redact } from "./redact.js";
+import { redact, RedactionMemo } from "./redact.js";
 import type { SecretStore, ShareRecord } from "./secret-store.js";
 import { SessionMissingError, shareIdOf, type ShareData } from "./share-data.js";
 
@@ -48,6 +48,9 @@ interface SessionState {
   attempt: number;
   lastDurationMs: number;
   lastHash?: bigint | number;
+  /** OpenCode events about this share's sessions so far, and how many of them the latest build already saw. */
+  events: number;
+  eventsBuilt: number;
 }
 
 // Coalescing model: every change only marks a share dirty and arms one timer;
@@ -61,6 +64,8 @@ export class Uploader {
   /** Sub-agent session → the shared session it belongs to. */
   private readonly rootOf = new Map<string, string>();
   private readonly apis = new Map<string, ShareApi>();
+  /** Per shared session, so a re-upload only scans strings that are new. */
+  private readonly memos = new Map<string, RedactionMemo>();
   private readonly log: Log;
   private readonly notify: Notify;
   private readonly debounceMs: number;
@@ -154,6 +159,7 @@ export class Uploader {
   changed(sessionId: string): void {
     const root = this.rootOf.get(sessionId) ?? sessionId;
     if (!this.active.has(root)) return;
+    this.state(root).events++;
     this.markDirty(root, this.debounceMs);
   }
 
@@ -161,7 +167,21 @@ export class Uploader {
   changedShare(record: ShareRecord): void {
     if (record.state !== "active") return;
     this.active.add(record.sessionId);
+    // OpenCode's native sync trails, by its one-second debounce, the events
+    // that already reached `changed`. When the latest build began after the
+    // latest event it has nothing new, and rebuilding a large session costs
+    // about as much as the upload itself. Without events it is the only signal.
+    const state = this.states.get(record.sessionId);
+    if (state && state.events > 0 && state.eventsBuilt === state.events) return;
     this.markDirty(record.sessionId, this.debounceMs);
+  }
+
+  /** A turn of this session (or of a sub-agent) ended: upload what it left pending now instead of after the throttle interval. */
+  settled(sessionId: string): void {
+    const root = this.rootOf.get(sessionId) ?? sessionId;
+    const state = this.states.get(root);
+    // A pending change always has a timer (armed even while an upload runs); retries keep their backoff.
+    if (state?.dirty && state.timer && state.attempt === 0 && this.active.has(root)) this.arm(root, state, 0);
   }
 
   /** A sub-agent session appeared; its changes belong to the share of its root session. */
@@ -237,6 +257,7 @@ export class Uploader {
       const record = await this.options.store.get(sessionId).catch(() => undefined);
       if (!record || record.state !== "active") {
         this.active.delete(sessionId);
+        this.memos.delete(sessionId);
         state.dirty = false;
         return;
       }
@@ -272,6 +293,7 @@ export class Uploader {
     if (isShareLost(err)) {
       const reason = `the server answered ${(err as HttpError).status} (${(err as HttpError).code})`;
       this.active.delete(sessionId);
+      this.memos.delete(sessionId);
       state.dirty = false;
       this.clearTimer(state);
       void this.options.store.update(sessionId, { state: "stopped", reason }).catch(() => {});
@@ -315,14 +337,14 @@ export class Uploader {
         return { removed: false, pending: true, record };
       } else {
         await this.options.store.remove(record.sessionId);
-        this.states.delete(record.sessionId);
+        this.forget(record.sessionId);
         this.log("error", "unshare refused by the server", { sessionID: record.sessionId, shareID: record.shareId, error: errorMessage(err) });
         this.notify(`Could not unshare ${record.url}: ${errorMessage(err)}`, "error");
         return { removed: false, pending: false, record };
       }
     }
     await this.options.store.remove(record.sessionId);
-    this.states.delete(record.sessionId);
+    this.forget(record.sessionId);
     for (const [child, root] of this.rootOf) if (root === record.sessionId) this.rootOf.delete(child);
     this.log("info", "share removed", { sessionID: record.sessionId, shareID: record.shareId });
     return { removed: true, pending: false, record };
@@ -342,12 +364,16 @@ export class Uploader {
   }
 
   private async encode(sessionId: string) {
+    const state = this.state(sessionId);
+    state.eventsBuilt = state.events;
     const data = await this.options.build(sessionId);
     for (const child of Object.keys(data.subsessions ?? {})) this.rootOf.set(child, sessionId);
     let redacted: Record<string, number> = {};
     let value = data;
     if (this.options.redact !== false) {
-      const result = redact(data, { home: this.options.home });
+      let memo = this.memos.get(sessionId);
+      if (!memo) this.memos.set(sessionId, (memo = new RedactionMemo()));
+      const result = redact(data, { home: this.options.home, memo });
       value = result.value;
       redacted = result.counts;
     }
@@ -364,10 +390,15 @@ export class Uploader {
     return api;
   }
 
+  private forget(sessionId: string): void {
+    this.states.delete(sessionId);
+    this.memos.delete(sessionId);
+  }
+
   private state(sessionId: string): SessionState {
     let state = this.states.get(sessionId);
     if (!state) {
-      state = { dirty: false, attempt: 0, lastDurationMs: 0 };
+      state = { dirty: false, attempt: 0, lastDurationMs: 0, events: 0, eventsBuilt: 0 };
       this.states.set(sessionId, state);
     }
     return state;

@@ -14,13 +14,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(options: Record<string, unknown>, builtInShare: boolean, env: Record<string, string> = {}) {
+async function setup(options: Record<string, unknown>, builtInShare: boolean, env: Record<string, string> = {}, debounceMs = 20) {
   const { server, dir, fixture, client, storePath } = testWorld(cleanups);
   const hooks = await createHooks({ client: client as any }, { baseUrl: server.baseUrl, ...options }, {
     env,
     storePath,
     home: "/home/dev",
-    debounceMs: 20,
+    debounceMs,
     host: { version: builtInShare ? "1.18.33" : "1.19.1", builtInShare },
   });
   cleanups.push(() => hooks.dispose?.());
@@ -82,6 +82,15 @@ describe("OpenCode with built-in sharing (1.18.x), mode auto", () => {
     s.session.title = "changed by a turn";
     await t.hooks.event!({ event: { type: "message.part.updated", properties: { part: { sessionID: t.fixture.sessionId } } } as any });
     await waitFor(() => t.server.blobJson(t.fixture.shareId).session.title === "changed by a turn", 2000, "event sync");
+  });
+
+  test("session.idle of a shared session uploads its pending change at once", async () => {
+    const t = await setup({}, true, {}, 60_000);
+    await fetch(`${t.cfg.enterprise.url}/api/share`, { method: "POST", body: JSON.stringify({ sessionID: t.fixture.sessionId }) });
+    t.client.sessions.get(t.fixture.sessionId)!.session.title = "end of the turn";
+    await t.hooks.event!({ event: { type: "message.updated", properties: { info: { sessionID: t.fixture.sessionId } } } as any });
+    await t.hooks.event!({ event: { type: "session.idle", properties: { sessionID: t.fixture.sessionId } } as any });
+    await waitFor(() => t.server.blobJson(t.fixture.shareId).session.title === "end of the turn", 2000, "upload on idle");
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { redact, redactString } from "../src/redact.js";
+import { redact, RedactionMemo, redactString } from "../src/redact.js";
 import { fixtureShareData } from "./helpers.js";
 
 // Secrets are assembled from pieces so no scanner mistakes this file for a leak.
@@ -123,5 +123,37 @@ describe("redact over a ShareData", () => {
     const text = JSON.stringify(redact(part).value);
     expect(text).not.toContain(key);
     expect(text.match(/\[REDACTED:aws-key\]/g)?.length).toBe(3);
+  });
+});
+
+describe("redaction memo (one per shared session, reused across uploads)", () => {
+  const key = j("AKIA", "Z7Q4M2XW9PLK3JHD");
+  const longOutput = (n: number) => `${"build step ok\n".repeat(40)}aws=${key} home=/home/dev/project ${n}`;
+  const session = (outputs: string[]) => ({ messages: outputs.map((output, i) => ({ id: `prt_${i}`, output, short: `/home/dev/${i}` })) });
+
+  test("gives exactly what a fresh redaction gives, counts included, on every call", () => {
+    const memo = new RedactionMemo();
+    for (const outputs of [[longOutput(1)], [longOutput(1), longOutput(2)], [longOutput(1), longOutput(2), longOutput(2)]]) {
+      const data = session(outputs);
+      expect(redact(data, { home: "/home/dev", memo })).toEqual(redact(data, { home: "/home/dev" }));
+    }
+  });
+
+  test("holds only the long strings of the latest call", () => {
+    const memo = new RedactionMemo();
+    redact(session([longOutput(1), longOutput(2)]), { home: "/home/dev", memo });
+    expect(memo.size).toBe(2);
+    redact(session([longOutput(2), longOutput(3)]), { home: "/home/dev", memo });
+    expect(memo.size).toBe(2);
+    redact(session([]), { home: "/home/dev", memo });
+    expect(memo.size).toBe(0);
+  });
+
+  test("another home is never answered from the memo", () => {
+    const memo = new RedactionMemo();
+    const data = session([longOutput(1)]);
+    redact(data, { home: "/home/dev", memo });
+    const other = redact(data, { home: "/home/dev/project", memo }).value;
+    expect(other.messages[0]!.output).toContain("home=~ 1");
   });
 });

@@ -152,6 +152,44 @@ describe("syncing", () => {
     expect(t.server.count("put")).toBe(1);
   });
 
+  test("OpenCode's native sync of changes the events already uploaded rebuilds nothing", async () => {
+    const t = setup();
+    await t.uploader.share(t.sessionId);
+    t.grow("evented");
+    t.uploader.changed(t.sessionId);
+    await t.uploader.flush(t.sessionId);
+    const reads = t.client.reads;
+    const record = (await t.store.get(t.sessionId))!;
+    t.uploader.changedShare(record);
+    await sleep(80);
+    expect(t.client.reads).toBe(reads);
+
+    // A change the latest build has not seen is uploaded, whichever signal comes first.
+    t.grow("later");
+    t.uploader.changed(t.sessionId);
+    t.uploader.changedShare(record);
+    await waitFor(() => t.server.blobs.get(t.shareId)!.includes("prt_later"), 2000, "upload of the later change");
+  });
+
+  test("without events, OpenCode's native sync alone keeps the share in sync", async () => {
+    const t = setup();
+    await t.uploader.share(t.sessionId);
+    t.grow("native-only");
+    t.uploader.changedShare((await t.store.get(t.sessionId))!);
+    await waitFor(() => t.server.blobs.get(t.shareId)!.includes("prt_native-only"), 2000, "upload from the native sync");
+  });
+
+  test("the end of a turn uploads what is pending without waiting out the throttle", async () => {
+    const t = setup({ debounceMs: 10_000 });
+    await t.uploader.share(t.sessionId);
+    t.grow("last-words");
+    t.uploader.changed(t.sessionId);
+    await sleep(30);
+    expect(t.server.blobs.get(t.shareId)).not.toContain("prt_last-words");
+    t.uploader.settled(t.sessionId);
+    await waitFor(() => t.server.blobs.get(t.shareId)!.includes("prt_last-words"), 2000, "upload at the end of the turn");
+  });
+
   test("changes to sessions that are not shared cost nothing", async () => {
     const t = setup();
     t.uploader.changed(t.sessionId);
