@@ -47,11 +47,19 @@ interface SessionState {
   timerAt?: number;
   attempt: number;
   lastDurationMs: number;
+  lastEndedAt: number;
   lastHash?: bigint | number;
   /** OpenCode events about this share's sessions so far, and how many of them the latest build already saw. */
   events: number;
   eventsBuilt: number;
+  /** An upload is running; changes meanwhile wait for it to end. */
+  syncing: boolean;
+  /** The turn ended while an upload ran: what changed meanwhile goes up right after it. */
+  urgent: boolean;
 }
+
+/** How many times its own duration the next upload of a session waits (see `cooldown`). */
+const SPACING = 4;
 
 // Coalescing model: every change only marks a share dirty and arms one timer;
 // the timer runs one upload of the newest state under the session's lock, so
@@ -180,8 +188,10 @@ export class Uploader {
   settled(sessionId: string): void {
     const root = this.rootOf.get(sessionId) ?? sessionId;
     const state = this.states.get(root);
-    // A pending change always has a timer (armed even while an upload runs); retries keep their backoff.
-    if (state?.dirty && state.timer && state.attempt === 0 && this.active.has(root)) this.arm(root, state, 0);
+    // Retries keep their backoff.
+    if (!state || !this.active.has(root) || state.attempt > 0) return;
+    if (state.syncing) state.urgent = true;
+    else if (state.dirty && state.timer) this.arm(root, state, 0);
   }
 
   /** A sub-agent session appeared; its changes belong to the share of its root session. */
@@ -229,9 +239,21 @@ export class Uploader {
     const state = this.state(sessionId);
     state.dirty = true;
     // Throttle, not debounce: a session that changes every 100 ms must still
-    // be uploaded about once per interval instead of never.
-    if (state.timer) return;
-    this.arm(sessionId, state, Math.max(delayMs, state.attempt > 0 ? 0 : state.lastDurationMs));
+    // be uploaded about once per interval instead of never. A running upload
+    // arms the next one when it ends, once its cost is known.
+    if (state.timer || state.syncing) return;
+    this.arm(sessionId, state, Math.max(delayMs, state.attempt > 0 ? 0 : this.cooldown(state)));
+  }
+
+  /**
+   * Time until the next upload may start, so that uploading one session
+   * (rebuild, redaction, transfer) takes at most 1 / (1 + SPACING) of the
+   * time: a 20 MB session costs ~0.7 s of CPU per upload, and a long turn
+   * would otherwise keep a core half busy. The end of a turn (`settled`)
+   * does not wait.
+   */
+  private cooldown(state: SessionState): number {
+    return Math.max(0, state.lastEndedAt + SPACING * state.lastDurationMs - Date.now());
   }
 
   private arm(sessionId: string, state: SessionState, delayMs: number): void {
@@ -262,6 +284,7 @@ export class Uploader {
         return;
       }
       state.dirty = false;
+      state.syncing = true;
       const started = Date.now();
       try {
         const body = await this.encode(sessionId);
@@ -274,11 +297,15 @@ export class Uploader {
         }
         if (state.attempt > 0) this.log("info", "share sync recovered", { sessionID: sessionId, shareID: record.shareId });
         state.attempt = 0;
-        state.lastDurationMs = Date.now() - started;
-        if (state.dirty && !state.timer) this.arm(sessionId, state, Math.max(this.debounceMs, state.lastDurationMs));
+        state.lastEndedAt = Date.now();
+        state.lastDurationMs = state.lastEndedAt - started;
+        if (state.dirty) this.arm(sessionId, state, state.urgent ? 0 : Math.max(this.debounceMs, this.cooldown(state)));
       } catch (err) {
         state.dirty = true;
         this.failed(sessionId, record, err);
+      } finally {
+        state.syncing = false;
+        state.urgent = false;
       }
     });
   }
@@ -398,7 +425,7 @@ export class Uploader {
   private state(sessionId: string): SessionState {
     let state = this.states.get(sessionId);
     if (!state) {
-      state = { dirty: false, attempt: 0, lastDurationMs: 0, events: 0, eventsBuilt: 0 };
+      state = { dirty: false, attempt: 0, lastDurationMs: 0, lastEndedAt: 0, events: 0, eventsBuilt: 0, syncing: false, urgent: false };
       this.states.set(sessionId, state);
     }
     return state;

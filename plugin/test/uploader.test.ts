@@ -143,6 +143,40 @@ describe("syncing", () => {
     expect(t.server.count("put")).toBeLessThan(10);
   });
 
+  test("a turn that ends during an upload has its last change uploaded right after it", async () => {
+    const t = setup({ debounceMs: 10_000 });
+    await t.uploader.share(t.sessionId);
+    t.server.putDelayMs = 200;
+    t.grow("during-upload-1");
+    t.uploader.changed(t.sessionId);
+    const running = t.uploader.flush(t.sessionId);
+    await sleep(50);
+    t.grow("during-upload-2");
+    t.uploader.changed(t.sessionId);
+    t.uploader.settled(t.sessionId);
+    await running;
+    await waitFor(() => t.server.blobs.get(t.shareId)!.includes("prt_during-upload-2"), 2000, "the change made during the upload");
+  });
+
+  test("a session that keeps changing is re-uploaded at most a fifth of the time", async () => {
+    const t = setup({ debounceMs: 5 });
+    await t.uploader.share(t.sessionId);
+    t.server.putDelayMs = 100;
+    const before = t.server.count("put");
+    const until = Date.now() + 1000;
+    let last = "";
+    for (let i = 0; Date.now() < until; i++) {
+      last = `busy${i}`;
+      t.grow(last);
+      t.uploader.changed(t.sessionId);
+      await sleep(10);
+    }
+    // Each upload takes over 100 ms, so the next waits over 400: no more than three in that second.
+    expect(t.server.count("put") - before).toBeLessThanOrEqual(3);
+    t.uploader.settled(t.sessionId);
+    await waitFor(() => t.server.blobs.get(t.shareId)!.includes(`prt_${last}`), 2000, "the newest state once the turn ends");
+  });
+
   test("an unchanged session is not uploaded again", async () => {
     const t = setup();
     await t.uploader.share(t.sessionId);
