@@ -41,7 +41,7 @@ import { dirname, join } from "node:path";
 import { buildBinary } from "../test/helpers/binary.ts";
 import { startMockModel, type MockModel, type Turn } from "../test/e2e/mock-model.ts";
 import { startEgressProxy } from "../test/e2e/egress-proxy.ts";
-import { REPO_ROOT, makeTempDir, removeTempDir, startOpenCode, stopAllOpenCode, type OpenCode } from "../test/e2e/opencode.ts";
+import { REPO_ROOT, makeTempDir, removeTempDir, sharedCacheDir, startOpenCode, stopAllOpenCode, type OpenCode } from "../test/e2e/opencode.ts";
 import { startBetterShare, stopAllBetterShare, type BetterShare } from "../test/e2e/better-share.ts";
 import { fmt, table } from "./lib.ts";
 
@@ -276,6 +276,22 @@ async function measure(run: Run, b: Built, long: boolean): Promise<ModeResult> {
   return { share, sync, long: long ? await turnPhase(run, b, longTurn, "long") : undefined };
 }
 
+/**
+ * Once in a while the npm cache every OpenCode of this run shares comes back
+ * after the harness removed it: something OpenCode started for its package
+ * cache outlived it. Such a process still carries this run's sealed
+ * environment, so it is found by that, ended by pid, and the cache removed again.
+ */
+function removeStrays(cache: string) {
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${name}/environ`, "utf8").split("\0").includes(`XDG_CACHE_HOME=${cache}`)) process.kill(Number(name), "SIGKILL");
+    } catch {}
+  }
+  rmSync(cache, { recursive: true, force: true });
+}
+
 // ---------- run ----------
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
@@ -293,6 +309,7 @@ const proxy = await startEgressProxy();
 const built = new Map<Size, Built[]>(SIZES.map((size) => [size, []]));
 const results = new Map<string, ModeResult[]>();
 let failed = false;
+let cacheDir: string | undefined;
 
 try {
   // The plugin as the e2e suite loads it: built from its sources into a directory of this run.
@@ -309,6 +326,7 @@ try {
   const common = { snapshot: false };
   progress("built the server and the plugin");
   const builder = await startOpenCode({ modelBaseURL: model.baseURL, proxy, config: common });
+  cacheDir = sharedCacheDir();
   const warmup = await buildSession(builder, model, WARMUP);
   for (const size of SIZES) {
     for (let i = 0; i < COPIES; i++) built.get(size)!.push(await buildSession(builder, model, size));
@@ -353,12 +371,9 @@ try {
   failed = true;
   console.error(err);
 } finally {
-  await stopAllOpenCode();
-  await stopAllBetterShare();
-  await proxy.stop();
-  await model.stop();
-  removeTempDir(BUILD_DIR);
-  cleanBin();
+  // Every step runs even when an earlier one fails.
+  const steps = [stopAllOpenCode, stopAllBetterShare, proxy.stop, model.stop, () => removeTempDir(BUILD_DIR), cleanBin, () => cacheDir && removeStrays(cacheDir)];
+  for (const step of steps) await Promise.resolve().then(step).catch((err) => console.error("cleanup:", err));
 }
 if (failed) process.exit(1);
 
