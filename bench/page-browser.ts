@@ -26,6 +26,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { SHARE_DATA_PATH } from "../test/helpers/fixtures.ts";
 import { launchChromium } from "../test/browser/chromium.ts";
 import { buildBinary, startBinary, type Server } from "../test/helpers/binary.ts";
 import { messageAnchor } from "../views/message.tsx";
@@ -34,7 +35,7 @@ import { fmt, table } from "./lib.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const VIEWPORT = { width: 1280, height: 800 };
-const FIXTURE = `${import.meta.dir}/../../shared/fixtures/opencode-1.18.33/share-data.json`;
+const FIXTURE = SHARE_DATA_PATH;
 
 // ---------------------------------------------------------------- baseline server
 

@@ -9,6 +9,7 @@ import { Elysia } from "elysia";
 import { heapStats } from "bun:jsc";
 import { pagesRoutes } from "../src/routes/pages.tsx";
 import { MemorySource } from "../test/helpers/memory-source.ts";
+import { SHARE_DATA_PATH } from "../test/helpers/fixtures.ts";
 import { generateSession } from "./page-data.ts";
 import { fmt, load, table } from "./lib.ts";
 
@@ -33,7 +34,7 @@ function app(source: MemorySource) {
 
 async function serveMode(mode: string) {
   const source = new MemorySource();
-  const fixture = await Bun.file(`${import.meta.dir}/../../shared/fixtures/opencode-1.18.33/share-data.json`).json();
+  const fixture = await Bun.file(SHARE_DATA_PATH).json();
   source.put(fixture);
   source.put(sessionOfSize(SIZES[2]!, "Big20MBx"));
   const a = app(source);

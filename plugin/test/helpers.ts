@@ -4,7 +4,8 @@ import { join } from "node:path";
 import type { FetchLike } from "../src/api.js";
 import type { MessageWithParts, ShareData } from "../src/share-data.js";
 
-export const FIXTURES = join(import.meta.dir, "../../../shared/fixtures/opencode-1.18.33");
+// The repository keeps the captured OpenCode data in test/fixtures/.
+export const FIXTURES = join(import.meta.dir, "../../test/fixtures/opencode-1.18.33");
 
 export function fixtureShareData(): ShareData {
   return JSON.parse(readFileSync(join(FIXTURES, "share-data.json"), "utf8"));

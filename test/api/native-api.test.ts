@@ -1,14 +1,11 @@
 // OpenCode's native protocol (DESIGN §3.2) over app.handle, replaying the
 // requests a real OpenCode 1.18.33 sent (fixtures/native-sync.jsonl).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import { createTestApp, seedShare, type TestApp } from "../helpers/app.ts";
 import { runScenarios } from "../helpers/scenario.ts";
-import shareData from "../../../shared/fixtures/opencode-1.18.33/share-data.json";
-import nativeData from "../../../shared/fixtures/opencode-1.18.33/native-data.json";
+import { nativeDataFixture as nativeData, nativeSyncCapture, shareDataFixture as shareData } from "../helpers/fixtures.ts";
 
-const FIX = new URL("../../../shared/fixtures/opencode-1.18.33/native-sync.jsonl", import.meta.url);
-const capture = readFileSync(FIX, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const capture = nativeSyncCapture();
 const SES = capture[0].body.sessionID as string;
 const syncs = capture.filter((r) => r.method === "POST" && r.path.endsWith("/sync"));
 

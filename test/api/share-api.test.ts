@@ -5,7 +5,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BASE, createTestApp, seedShare, uploadTo, type TestApp } from "../helpers/app.ts";
 import { runScenarios } from "../helpers/scenario.ts";
-import fixture from "../../../shared/fixtures/opencode-1.18.33/share-data.json";
+import { shareDataFixture as fixture } from "../helpers/fixtures.ts";
 
 const SES = "ses_df22f7536ffedYzOPY8O3MpUrh";
 const ID = "8O3MpUrh";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { buildBinary, freePort, run, startBinary, type Server } from "../helpers/binary.ts";
 import { freshDatabase } from "../helpers/postgres.ts";
 import { startS3, type TestS3 } from "../helpers/s3.ts";
-import fixture from "../../../shared/fixtures/opencode-1.18.33/share-data.json";
+import { shareDataFixture as fixture } from "../helpers/fixtures.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 let bin: string;

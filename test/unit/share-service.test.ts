@@ -5,7 +5,7 @@ import { describe, expect, test } from "bun:test";
 import { ShareService } from "../../src/core/shares.ts";
 import { DiskBlobStore } from "../../src/stores/blob-store.disk.ts";
 import { SqliteShareStore } from "../../src/stores/share-store.sqlite.ts";
-import fixture from "../../../shared/fixtures/opencode-1.18.33/share-data.json";
+import { shareDataFixture as fixture } from "../helpers/fixtures.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 async function setup() {

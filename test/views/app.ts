@@ -4,7 +4,9 @@ import { pagesRoutes } from "../../src/routes/pages.tsx";
 import type { ShareData } from "../../src/core/model.ts";
 import { MemorySource } from "../helpers/memory-source.ts";
 
-export const FIXTURE_PATH = `${import.meta.dir}/../../../shared/fixtures/opencode-1.18.33/share-data.json`;
+import { SHARE_DATA_PATH as FIXTURE_PATH } from "../helpers/fixtures.ts";
+
+export { FIXTURE_PATH };
 
 export async function loadFixture(): Promise<ShareData> {
   return (await Bun.file(FIXTURE_PATH).json()) as ShareData;
