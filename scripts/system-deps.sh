@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests need from outside npm: Postgres (server binaries),
-# Chromium and ripgrep, from Debian packages, when they are missing. Needs root (or
+# Chromium, ripgrep, systemd-analyze and Caddy, from Debian packages, when they are missing. Needs root (or
 # sudo); skips quietly what is already there.
 set -euo pipefail
 
@@ -9,6 +9,9 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # OpenCode's grep/glob tools use ripgrep; without it OpenCode tries to download it.
 command -v rg >/dev/null || need+=(ripgrep)
+# The deploy/ tests check the systemd unit and the Caddyfile with their own tools.
+command -v systemd-analyze >/dev/null || need+=(systemd)
+command -v caddy >/dev/null || need+=(caddy)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 SUDO=""
