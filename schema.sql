@@ -34,3 +34,23 @@ CREATE TABLE IF NOT EXISTS share_items (
   data      TEXT NOT NULL,
   PRIMARY KEY (share_id, item_key)
 );
+
+-- migration 2: creation tokens; a share remembers the token that made it
+-- A token is "bst_" + 43 base64url characters. `selector` (its first 12
+-- characters after the prefix) finds the row; `token_hash` (sha256 hex of
+-- the whole token) is then compared in constant time. The token itself is
+-- never stored. A name has at most one unrevoked token.
+CREATE TABLE IF NOT EXISTS tokens (
+  id            BIGSERIAL PRIMARY KEY,
+  name          TEXT NOT NULL,
+  selector      TEXT NOT NULL,
+  token_hash    TEXT NOT NULL,
+  created_at    TIMESTAMPTZ NOT NULL DEFAULT NOW(),
+  last_used_at  TIMESTAMPTZ,
+  expires_at    TIMESTAMPTZ,             -- NULL = never
+  revoked_at    TIMESTAMPTZ
+);
+CREATE INDEX IF NOT EXISTS tokens_selector ON tokens (selector);
+CREATE UNIQUE INDEX IF NOT EXISTS tokens_active_name ON tokens (name) WHERE revoked_at IS NULL;
+ALTER TABLE shares ADD COLUMN IF NOT EXISTS owner TEXT;   -- name of the creating token, NULL when none
+CREATE INDEX IF NOT EXISTS shares_owner ON shares (owner) WHERE owner IS NOT NULL;

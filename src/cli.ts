@@ -2,9 +2,14 @@
 // better-share: the command line. Parses argv, loads configuration, dispatches.
 import { parseArgs } from "node:util";
 import { ConfigError, ENV_VARS, loadConfig } from "./config.ts";
+import { groupSynopsis, runGroup, type CommandGroup } from "./commands/admin.ts";
 import { migrateCommand } from "./commands/migrate.ts";
+import { tokensCommands } from "./commands/tokens.ts";
 import { startServer, StartupError } from "./commands/serve.ts";
 import { VERSION } from "./version.ts";
+
+/** Admin command groups (`better-share <group> <command>`), each parsed by src/commands/admin.ts. */
+const ADMIN_GROUPS: CommandGroup[] = [tokensCommands];
 
 function usage(): string {
   const width = Math.max(...ENV_VARS.map((v) => v.name.length));
@@ -16,6 +21,9 @@ Usage:
   better-share migrate                       create or upgrade the database schema, then exit
   better-share health [--url URL]            exit 0 when the server at URL answers /api/health (for container health checks)
   better-share --help | --version
+
+Admin commands (same environment as serve; safe while servers run; exit 0 done, 1 not found or failed, 2 usage):
+${ADMIN_GROUPS.flatMap(groupSynopsis).map((l) => `  ${l}`).join("\n")}
 
 Environment:
 ${vars}
@@ -30,6 +38,8 @@ function fail(message: string, code = 2): never {
 }
 
 async function main(argv: string[]): Promise<number> {
+  const group = ADMIN_GROUPS.find((g) => g.name === argv[0]);
+  if (group) return runGroup(group, argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({

@@ -30,3 +30,19 @@ CREATE TABLE IF NOT EXISTS share_items (
   data      TEXT NOT NULL,
   PRIMARY KEY (share_id, item_key)
 );
+
+-- migration 2: creation tokens; a share remembers the token that made it
+CREATE TABLE IF NOT EXISTS tokens (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  name          TEXT NOT NULL,
+  selector      TEXT NOT NULL,
+  token_hash    TEXT NOT NULL,
+  created_at    INTEGER NOT NULL,
+  last_used_at  INTEGER,
+  expires_at    INTEGER,
+  revoked_at    INTEGER
+);
+CREATE INDEX IF NOT EXISTS tokens_selector ON tokens (selector);
+CREATE UNIQUE INDEX IF NOT EXISTS tokens_active_name ON tokens (name) WHERE revoked_at IS NULL;
+ALTER TABLE shares ADD COLUMN owner TEXT;
+CREATE INDEX IF NOT EXISTS shares_owner ON shares (owner) WHERE owner IS NOT NULL;

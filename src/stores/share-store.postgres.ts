@@ -11,6 +11,9 @@ import {
   type ShareRecord,
   type ShareStore,
   type StoredItem,
+  type NewToken,
+  type TokenCandidate,
+  type TokenInfo,
 } from "./share-store.ts";
 
 // Any constant works; it only has to be the same in every instance.
@@ -28,7 +31,28 @@ interface Row {
   expires_at: Date | null;
   views: string;
   protocol: "seed" | "native";
+  owner: string | null;
 }
+
+interface TokenRow {
+  id: string;
+  name: string;
+  token_hash: string;
+  created_at: Date;
+  last_used_at: Date | null;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+}
+
+const ms = (d: Date | null) => (d ? d.getTime() : null);
+
+const toTokenInfo = (r: TokenRow): TokenInfo => ({
+  name: r.name,
+  createdAt: r.created_at.getTime(),
+  lastUsedAt: ms(r.last_used_at),
+  expiresAt: ms(r.expires_at),
+  revokedAt: ms(r.revoked_at),
+});
 
 const toRecord = (r: Row): ShareRecord => ({
   shareId: r.share_id,
@@ -42,6 +66,7 @@ const toRecord = (r: Row): ShareRecord => ({
   expiresAt: r.expires_at ? r.expires_at.getTime() : null,
   views: Number(r.views),
   protocol: r.protocol,
+  owner: r.owner,
 });
 
 export class PostgresShareStore implements ShareStore {
@@ -87,8 +112,8 @@ export class PostgresShareStore implements ShareStore {
 
   async insert(s: NewShare): Promise<InsertResult> {
     const rows = await this.sql<{ share_id: string }[]>`
-      INSERT INTO shares (share_id, session_id, secret, title, size_bytes, protocol)
-      VALUES (${s.shareId}, ${s.sessionId}, ${s.secretHash}, ${s.title ?? null}, ${s.sizeBytes ?? null}, ${s.protocol})
+      INSERT INTO shares (share_id, session_id, secret, title, size_bytes, protocol, owner)
+      VALUES (${s.shareId}, ${s.sessionId}, ${s.secretHash}, ${s.title ?? null}, ${s.sizeBytes ?? null}, ${s.protocol}, ${s.owner ?? null})
       ON CONFLICT DO NOTHING RETURNING share_id`;
     if (rows.length > 0) return "created";
     const [bySession] = await this.sql`SELECT 1 FROM shares WHERE session_id = ${s.sessionId}`;
@@ -164,6 +189,34 @@ export class PostgresShareStore implements ShareStore {
 
   async pruneCounters(before: number): Promise<void> {
     await this.sql`DELETE FROM rate_limits WHERE window_start < ${before}`;
+  }
+
+  async createToken(t: NewToken): Promise<"created" | "name_taken"> {
+    const expires = t.expiresAt === null ? null : new Date(t.expiresAt);
+    const rows = await this.sql`
+      INSERT INTO tokens (name, selector, token_hash, expires_at)
+      VALUES (${t.name}, ${t.selector}, ${t.tokenHash}, ${expires})
+      ON CONFLICT DO NOTHING RETURNING id`;
+    return rows.length > 0 ? "created" : "name_taken";
+  }
+
+  async listTokens(): Promise<TokenInfo[]> {
+    const rows = await this.sql<TokenRow[]>`SELECT * FROM tokens ORDER BY created_at DESC, id DESC`;
+    return rows.map(toTokenInfo);
+  }
+
+  async findTokens(selector: string): Promise<TokenCandidate[]> {
+    const rows = await this.sql<TokenRow[]>`SELECT * FROM tokens WHERE selector = ${selector}`;
+    return rows.map((r) => ({ ...toTokenInfo(r), id: Number(r.id), tokenHash: r.token_hash }));
+  }
+
+  async revokeToken(name: string): Promise<boolean> {
+    const rows = await this.sql`UPDATE tokens SET revoked_at = NOW() WHERE name = ${name} AND revoked_at IS NULL RETURNING id`;
+    return rows.length > 0;
+  }
+
+  async markTokenUsed(id: number): Promise<void> {
+    await this.sql`UPDATE tokens SET last_used_at = NOW() WHERE id = ${id}`;
   }
 
   async ping(): Promise<void> {

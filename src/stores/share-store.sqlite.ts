@@ -12,6 +12,9 @@ import {
   type ShareRecord,
   type ShareStore,
   type StoredItem,
+  type NewToken,
+  type TokenCandidate,
+  type TokenInfo,
 } from "./share-store.ts";
 
 interface Row {
@@ -26,7 +29,26 @@ interface Row {
   expires_at: number | null;
   views: number;
   protocol: "seed" | "native";
+  owner: string | null;
 }
+
+interface TokenRow {
+  id: number;
+  name: string;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+const toTokenInfo = (r: TokenRow): TokenInfo => ({
+  name: r.name,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
+});
 
 const toRecord = (r: Row): ShareRecord => ({
   shareId: r.share_id,
@@ -40,6 +62,7 @@ const toRecord = (r: Row): ShareRecord => ({
   expiresAt: r.expires_at,
   views: r.views,
   protocol: r.protocol,
+  owner: r.owner,
 });
 
 export class SqliteShareStore implements ShareStore {
@@ -91,10 +114,10 @@ export class SqliteShareStore implements ShareStore {
       if (this.db.query("SELECT 1 FROM shares WHERE share_id = ?").get(s.shareId)) return "share_id_taken";
       this.db
         .query(
-          `INSERT INTO shares (share_id, session_id, secret, created_at, updated_at, title, size_bytes, version, protocol)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+          `INSERT INTO shares (share_id, session_id, secret, created_at, updated_at, title, size_bytes, version, protocol, owner)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
         )
-        .run(s.shareId, s.sessionId, s.secretHash, now, now, s.title ?? null, s.sizeBytes ?? null, s.protocol);
+        .run(s.shareId, s.sessionId, s.secretHash, now, now, s.title ?? null, s.sizeBytes ?? null, s.protocol, s.owner ?? null);
       return "created";
     }).immediate();
   }
@@ -178,6 +201,37 @@ export class SqliteShareStore implements ShareStore {
 
   async pruneCounters(before: number): Promise<void> {
     this.db.query("DELETE FROM rate_limits WHERE window_start < ?").run(before);
+  }
+
+  async createToken(t: NewToken): Promise<"created" | "name_taken"> {
+    try {
+      this.db
+        .query("INSERT INTO tokens (name, selector, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+        .run(t.name, t.selector, t.tokenHash, Date.now(), t.expiresAt);
+      return "created";
+    } catch (e) {
+      if ((e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") return "name_taken";
+      throw e;
+    }
+  }
+
+  async listTokens(): Promise<TokenInfo[]> {
+    return this.db.query<TokenRow, []>("SELECT * FROM tokens ORDER BY created_at DESC, id DESC").all().map(toTokenInfo);
+  }
+
+  async findTokens(selector: string): Promise<TokenCandidate[]> {
+    return this.db
+      .query<TokenRow, [string]>("SELECT * FROM tokens WHERE selector = ?")
+      .all(selector)
+      .map((r) => ({ ...toTokenInfo(r), id: r.id, tokenHash: r.token_hash }));
+  }
+
+  async revokeToken(name: string): Promise<boolean> {
+    return this.db.query("UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL").run(Date.now(), name).changes > 0;
+  }
+
+  async markTokenUsed(id: number): Promise<void> {
+    this.db.query("UPDATE tokens SET last_used_at = ? WHERE id = ?").run(Date.now(), id);
   }
 
   async ping(): Promise<void> {

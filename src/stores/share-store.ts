@@ -17,6 +17,8 @@ export interface ShareRecord {
   expiresAt: number | null;
   views: number;
   protocol: Protocol;
+  /** Name of the creation token that made the share; null when none was needed. */
+  owner: string | null;
 }
 
 export interface NewShare {
@@ -26,6 +28,29 @@ export interface NewShare {
   protocol: Protocol;
   title?: string | null;
   sizeBytes?: number | null;
+  owner?: string | null;
+}
+
+/** A creation token as listed to operators: never the token, never its hash. */
+export interface TokenInfo {
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  expiresAt: number | null;
+  revokedAt: number | null;
+}
+
+/** A stored token found by its selector, with the hash to verify against. */
+export interface TokenCandidate extends TokenInfo {
+  id: number;
+  tokenHash: string;
+}
+
+export interface NewToken {
+  name: string;
+  selector: string;
+  tokenHash: string;
+  expiresAt: number | null;
 }
 
 export interface ItemWrite {
@@ -70,6 +95,15 @@ export interface ShareStore {
   bump(bucket: string, windowStart: number, delta: number): Promise<number>;
   /** Forgets counters of windows that started before `before` (unix seconds). */
   pruneCounters(before: number): Promise<void>;
+  /** Adds a token; "name_taken" when that name already has an unrevoked token. */
+  createToken(token: NewToken): Promise<"created" | "name_taken">;
+  /** Every token, newest first, revoked ones included. */
+  listTokens(): Promise<TokenInfo[]>;
+  /** Tokens whose selector matches (usually one), for constant-time verification by the caller. */
+  findTokens(selector: string): Promise<TokenCandidate[]>;
+  /** Revokes the unrevoked token of that name; false when there is none. */
+  revokeToken(name: string): Promise<boolean>;
+  markTokenUsed(id: number): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

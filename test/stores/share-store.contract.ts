@@ -1,5 +1,6 @@
 // One behaviour, every backend: run by share-store.test.ts against SQLite and Postgres.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
 import type { ShareStore } from "../../src/stores/share-store.ts";
 
 export function shareStoreContract(name: string, open: () => Promise<ShareStore>) {
@@ -110,6 +111,45 @@ export function shareStoreContract(name: string, open: () => Promise<ShareStore>
       await store.pruneCounters(1060);
       expect(await store.bump("req:1.2.3.4", 1000, 1)).toBe(1);
       expect(await store.bump("req:1.2.3.4", 1060, 1)).toBe(2);
+    });
+
+    test("a share records its owner; none is null", async () => {
+      await store.insert({ ...share("OWNED001"), owner: "alice" });
+      await store.insert(share("OWNED002"));
+      expect((await store.get("OWNED001"))!.owner).toBe("alice");
+      expect((await store.get("OWNED002"))!.owner).toBeNull();
+    });
+
+    test("tokens: create, find by selector, one active per name, revoke, re-issue", async () => {
+      const t = (name: string, selector: string, expiresAt: number | null = null) => ({
+        name,
+        selector,
+        tokenHash: createHash("sha256").update(name + selector).digest("hex"),
+        expiresAt,
+      });
+      expect(await store.createToken(t("alice", "selAAAAAAAAA", Date.now() + 3_600_000))).toBe("created");
+      expect(await store.createToken(t("alice", "selBBBBBBBBB"))).toBe("name_taken");
+      expect(await store.createToken(t("bob", "selAAAAAAAAA"))).toBe("created");
+      const found = await store.findTokens("selAAAAAAAAA");
+      expect(found.map((f) => f.name).sort()).toEqual(["alice", "bob"]);
+      const alice = found.find((f) => f.name === "alice")!;
+      expect(alice.tokenHash).toBe(t("alice", "selAAAAAAAAA").tokenHash);
+      expect(Math.abs(alice.expiresAt! - (Date.now() + 3_600_000))).toBeLessThan(60_000);
+      expect(alice.lastUsedAt).toBeNull();
+      expect(alice.revokedAt).toBeNull();
+      await store.markTokenUsed(alice.id);
+      expect((await store.findTokens("selAAAAAAAAA")).find((f) => f.name === "alice")!.lastUsedAt).not.toBeNull();
+      expect(await store.findTokens("selCCCCCCCCC")).toEqual([]);
+
+      expect(await store.revokeToken("alice")).toBe(true);
+      expect(await store.revokeToken("alice")).toBe(false);
+      expect(await store.revokeToken("nobody")).toBe(false);
+      expect((await store.findTokens("selAAAAAAAAA")).find((f) => f.name === "alice")!.revokedAt).not.toBeNull();
+      // A revoked name can be issued again; the old row stays, revoked.
+      expect(await store.createToken(t("alice", "selDDDDDDDDD"))).toBe("created");
+      const listed = await store.listTokens();
+      expect(listed.filter((l) => l.name === "alice").map((l) => l.revokedAt === null).sort()).toEqual([false, true]);
+      expect(JSON.stringify(listed)).not.toContain(t("alice", "selDDDDDDDDD").tokenHash);
     });
 
     test("ping answers", async () => {
