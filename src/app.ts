@@ -2,16 +2,16 @@
 // request handling (rate limit, security headers, errors, logging) meet.
 import { Elysia } from "elysia";
 import type { Config } from "./config.ts";
-import { ApiError } from "./core/errors.ts";
 import { ShareService, type ServiceOptions } from "./core/shares.ts";
 import { clientIp, RateLimiter } from "./http/rate-limit.ts";
-import { errorResponse, json } from "./http/respond.ts";
+import { ApiError } from "./core/errors.ts";
+import { missingRoute, toResponse } from "./http/errors.ts";
+import { json } from "./http/respond.ts";
 import { applySecurityHeaders } from "./http/security.ts";
 import { blobRoutes } from "./routes/blob.ts";
 import type { RouteDeps } from "./routes/context.ts";
 import { nativeApi } from "./routes/native-api.ts";
 import { pagesRoutes } from "./routes/pages.tsx";
-import { notFoundHtml } from "./http/not-found.ts";
 import { shareApi } from "./routes/share-api.ts";
 import type { BlobStore } from "./stores/blob-store.ts";
 import { DiskBlobStore } from "./stores/blob-store.disk.ts";
@@ -34,29 +34,6 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Routes that exist, by method, to tell 405 from 404 on the API. */
-const API_ROUTES: Array<[RegExp, string[]]> = [
-  [/^\/api\/share$/, ["POST"]],
-  [/^\/api\/share\/presign$/, ["POST"]],
-  [/^\/api\/share\/[^/]+$/, ["GET", "DELETE"]],
-  [/^\/api\/share\/[^/]+\/presign$/, ["POST"]],
-  [/^\/api\/share\/[^/]+\/sync$/, ["POST"]],
-  [/^\/api\/share\/[^/]+\/data$/, ["GET"]],
-  [/^\/api\/blob\/[^/]+$/, ["PUT"]],
-  [/^\/api\/health$/, ["GET"]],
-];
-
-function apiNotFound(method: string, path: string): Response {
-  const route = API_ROUTES.find(([re]) => re.test(path));
-  if (route && !route[1].includes(method))
-    return json(
-      { error: `${method} is not supported here; use ${route[1].join(" or ")}.`, code: "METHOD_NOT_ALLOWED" },
-      405,
-      { Allow: route[1].join(", ") },
-    );
-  return json({ error: `There is no API route ${method} ${path.slice(0, 200)}; see the README for the API.`, code: "NOT_FOUND_ROUTE" }, 404);
-}
-
 export function createApp(deps: AppDeps): App {
   const { config, shares, blobs } = deps;
   const log = deps.log ?? ((line: string) => console.log(line));
@@ -74,15 +51,17 @@ export function createApp(deps: AppDeps): App {
     version: VERSION,
   };
 
+  // Built from Elysia's own route list: adding a route needs no entry anywhere else.
+  const notFound = missingRoute(() => elysia.routes);
   const elysia = new Elysia()
+    // Registered before the routes so it covers every route added with .use.
     .onError(({ code, error, request }) => {
       const path = new URL(request.url).pathname;
-      if (error instanceof ApiError) return errorResponse(error);
-      if (code === "NOT_FOUND") return path.startsWith("/api/") || path === "/api" ? apiNotFound(request.method, path) : notFoundHtml();
+      // ApiError's own code can read "NOT_FOUND" too: only Elysia's means no route matched.
+      if (code === "NOT_FOUND" && !(error instanceof ApiError)) return notFound(request, path);
       if (code === "PARSE" || code === "VALIDATION" || code === "INVALID_COOKIE_SIGNATURE")
         return json({ error: "The request could not be read; check its body and headers.", code: "BAD_REQUEST" }, 400);
-      log(`error ${request.method} ${path}: ${(error as Error)?.stack ?? String(error)}`);
-      return json({ error: "The server could not complete this request; try again shortly.", code: "UNAVAILABLE" }, 503, { "Retry-After": "5" });
+      return toResponse(error, log, `${request.method} ${path}`);
     })
     .use(shareApi(routeDeps))
     .use(nativeApi(routeDeps))
@@ -101,11 +80,7 @@ export function createApp(deps: AppDeps): App {
         await limiter.request(ips.get(request)!);
       res = await elysia.handle(request);
     } catch (e) {
-      if (e instanceof ApiError) res = errorResponse(e);
-      else {
-        log(`error ${request.method} ${path}: ${(e as Error)?.stack ?? String(e)}`);
-        res = json({ error: "The server could not complete this request; try again shortly.", code: "UNAVAILABLE" }, 503, { "Retry-After": "5" });
-      }
+      res = toResponse(e, log, `${request.method} ${path}`);
     }
     applySecurityHeaders(res);
     log(`${request.method} ${path} ${res.status} ${(performance.now() - started).toFixed(1)}ms`);

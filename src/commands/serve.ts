@@ -2,6 +2,7 @@
 // until SIGTERM/SIGINT, then finish in-flight requests and close the pools.
 import { createApp } from "../app.ts";
 import { describeStores, type Config } from "../config.ts";
+import { toResponse } from "../http/errors.ts";
 import { openBlobStore, openShareStore } from "../stores/open.ts";
 import { VERSION } from "../version.ts";
 
@@ -42,11 +43,8 @@ export async function startServer(config: Config, log: (line: string) => void = 
     maxRequestBodySize: config.maxShareBytes + 1024 * 1024,
     idleTimeout: 60,
     fetch: (req, srv) => app.handle(req, srv.requestIP(req)?.address ?? null),
-    error: () =>
-      new Response(JSON.stringify({ error: "The server could not complete this request.", code: "UNAVAILABLE" }), {
-        status: 503,
-        headers: { "Content-Type": "application/json" },
-      }),
+    // Reached only if the app's own handler throws; the same answer as everywhere else.
+    error: (e) => toResponse(e, log, "serve"),
   });
   const stores = describeStores(config);
   log(`better-share ${VERSION} listening on http://${config.host}:${server.port} (public URL ${config.baseUrl}); share store: ${stores.share}; blob store: ${stores.blob}`);

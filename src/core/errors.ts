@@ -11,6 +11,11 @@ export class ApiError extends Error {
   }
 }
 
-export const badRequest = (code: string, message: string) => new ApiError(400, code, message);
+/** The answer to a share over MAX_SHARE_BYTES, with its size when the client declared one. */
+export function tooLarge(maxBytes: number, size?: number): ApiError {
+  const limit = `the server accepts at most ${maxBytes} bytes per share`;
+  return new ApiError(413, "TOO_LARGE", size === undefined ? `This session is too large: ${limit}.` : `This session is ${size} bytes; ${limit}.`);
+}
+
 export const notFound = (message = "No share with this id exists; it may have been deleted.") =>
   new ApiError(404, "NOT_FOUND", message);

@@ -1,7 +1,7 @@
 // The share service: creation, sync, reads and deletion for both protocols,
 // plus the in-memory snapshot cache the pages read from (ShareSource).
 import type { Config } from "../config.ts";
-import { ApiError, notFound } from "./errors.ts";
+import { ApiError, notFound, tooLarge } from "./errors.ts";
 import { blobKey, randomShareId, shareIdFromSession } from "./ids.ts";
 import type { NativeItem, ShareData } from "./model.ts";
 import { hashSecret, newSecret, secretMatches } from "./secrets.ts";
@@ -67,8 +67,7 @@ export class ShareService implements ShareSource {
   }
 
   private checkSize(size: number | undefined): void {
-    if (size !== undefined && size > this.cfg.maxShareBytes)
-      throw new ApiError(413, "TOO_LARGE", `This session is ${size} bytes; the server accepts at most ${this.cfg.maxShareBytes} bytes per share.`);
+    if (size !== undefined && size > this.cfg.maxShareBytes) throw tooLarge(this.cfg.maxShareBytes, size);
   }
 
   private async presign(shareId: string, size?: number): Promise<{ presignedUrl: string; expiresAt: string }> {

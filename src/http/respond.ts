@@ -9,10 +9,6 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   });
 }
 
-export function errorResponse(e: ApiError): Response {
-  return json({ error: e.message, code: e.code }, e.status, e.headers);
-}
-
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /**
@@ -72,4 +68,10 @@ export function optionalSize(body: Record<string, unknown>): number | undefined 
   if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 1)
     throw new ApiError(400, "INVALID_SIZE", "size must be a positive whole number of bytes.");
   return size;
+}
+
+/** `secret` in a JSON body is optional but, when sent, must be a string. */
+export function secretField(body: Record<string, unknown>): string | undefined {
+  if (body.secret !== undefined && typeof body.secret !== "string") throw new ApiError(400, "INVALID_SECRET_FIELD", "secret must be a string.");
+  return body.secret;
 }

@@ -1,14 +1,14 @@
 // Uploads for the disk blob store: the target of its HMAC-signed URLs.
 import { Elysia } from "elysia";
-import { ApiError } from "../core/errors.ts";
+import { ApiError, tooLarge } from "../core/errors.ts";
 import type { DiskBlobStore } from "../stores/blob-store.disk.ts";
 import { json } from "../http/respond.ts";
-import { guarded, shareIdParam, type RouteDeps } from "./context.ts";
+import { shareIdParam, type RouteDeps } from "./context.ts";
 
 export function blobRoutes(deps: RouteDeps, disk: DiskBlobStore | null) {
   return new Elysia({ name: "blob" }).put(
     "/api/blob/:id",
-    guarded(async ({ params, request }) => {
+    async ({ params, request }) => {
       const id = shareIdParam(params.id);
       if (!disk) throw new ApiError(404, "NOT_FOUND_ROUTE", "This server stores sessions in S3; upload to the presigned URL the API returned.");
       const check = disk.checkUpload(id, new URL(request.url).searchParams);
@@ -17,14 +17,14 @@ export function blobRoutes(deps: RouteDeps, disk: DiskBlobStore | null) {
       if (check.size !== null && declared !== null && declared !== String(check.size))
         throw new ApiError(400, "SIZE_MISMATCH", `This URL was signed for exactly ${check.size} bytes but Content-Length is ${declared}.`);
       if (declared !== null && Number(declared) > deps.config.maxShareBytes)
-        throw new ApiError(413, "TOO_LARGE", `Shares are limited to ${deps.config.maxShareBytes} bytes.`);
+        throw tooLarge(deps.config.maxShareBytes);
       // The row must still exist: a URL signed before a delete must not resurrect the blob.
       if (!(await deps.service.shares.get(id))) throw new ApiError(404, "NOT_FOUND", "This share was deleted; create it again.");
       const res = await disk.acceptUpload(id, request.body, { exactSize: check.size, maxBytes: deps.config.maxShareBytes });
       if (!res.ok) throw new ApiError(res.status, res.code, res.message);
       deps.service.invalidate(id);
       return json({ ok: true, etag: res.stat.etag }, 200, { ETag: `"${res.stat.etag}"` });
-    }),
+    },
     { parse: "none" },
   );
 }

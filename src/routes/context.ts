@@ -5,7 +5,6 @@ import { ApiError } from "../core/errors.ts";
 import { isShareId } from "../core/ids.ts";
 import type { ShareService } from "../core/shares.ts";
 import type { RateLimiter } from "../http/rate-limit.ts";
-import { errorResponse } from "../http/respond.ts";
 
 export interface RouteDeps {
   service: ShareService;
@@ -13,24 +12,6 @@ export interface RouteDeps {
   config: Pick<Config, "maxShareBytes" | "baseUrl">;
   ipOf: (request: Request) => string;
   version: string;
-}
-
-/** The part of Elysia's context the API routes use. */
-export interface RouteContext {
-  params: Record<string, string | undefined>;
-  request: Request;
-}
-
-/** Runs a handler and turns an ApiError into its JSON response; anything else propagates to onError. */
-export function guarded(fn: (ctx: RouteContext) => Promise<Response>): (ctx: RouteContext) => Promise<Response> {
-  return async (ctx) => {
-    try {
-      return await fn(ctx);
-    } catch (e) {
-      if (e instanceof ApiError) return errorResponse(e);
-      throw e;
-    }
-  };
 }
 
 export function shareIdParam(raw: string | undefined): string {

@@ -4,8 +4,8 @@ import { Elysia } from "elysia";
 import { ApiError } from "../core/errors.ts";
 import { isSessionId } from "../core/ids.ts";
 import type { NativeItem, NativeItemType } from "../core/model.ts";
-import { json, onlyFields, readJsonObject } from "../http/respond.ts";
-import { guarded, shareIdParam, SMALL_BODY, underShareLimit, type RouteDeps } from "./context.ts";
+import { json, onlyFields, secretField, readJsonObject } from "../http/respond.ts";
+import { shareIdParam, SMALL_BODY, underShareLimit, type RouteDeps } from "./context.ts";
 
 const TYPES = new Set<NativeItemType>(["session", "message", "part", "session_diff", "model"]);
 
@@ -29,35 +29,33 @@ export function nativeApi(deps: RouteDeps) {
   return new Elysia({ name: "native-api" })
     .post(
       "/api/share",
-      guarded(async ({ request }) => {
+      async ({ request }) => {
         const body = await readJsonObject(request, SMALL_BODY);
         onlyFields(body, ["sessionID"]);
         if (!isSessionId(body.sessionID))
           throw new ApiError(400, "INVALID_SESSION_ID", 'sessionID must be an OpenCode session id ("ses_" followed by letters and digits).');
         const sessionID = body.sessionID;
         return json(await underShareLimit(deps, request, () => service.createNative(sessionID)));
-      }),
+      },
       { parse: "none" },
     )
     .post(
       "/api/share/:id/sync",
-      guarded(async ({ params, request }) => {
+      async ({ params, request }) => {
         const id = shareIdParam(params.id);
         const body = await readJsonObject(request, deps.config.maxShareBytes);
         onlyFields(body, ["secret", "data"]);
-        if (body.secret !== undefined && typeof body.secret !== "string")
-          throw new ApiError(400, "INVALID_SECRET_FIELD", "secret must be a string.");
-        const items = parseItems(body.data);
-        await service.syncNative(id, body.secret as string | undefined, items);
+        const secret = secretField(body);
+        await service.syncNative(id, secret, parseItems(body.data));
         return json({});
-      }),
+      },
       { parse: "none" },
     )
     .get(
       "/api/share/:id/data",
-      guarded(async ({ params }) => {
+      async ({ params }) => {
         const id = shareIdParam(params.id);
         return json(await service.nativeItems(id), 200, { "Cache-Control": "no-cache" });
-      }),
+      },
     );
 }

@@ -1,10 +1,10 @@
 // The seed protocol (DESIGN §3.1): the plugin creates a share, uploads the
 // session straight to storage through a presigned URL, syncs and deletes.
 import { Elysia } from "elysia";
-import { ApiError } from "../core/errors.ts";
+import { ApiError, tooLarge } from "../core/errors.ts";
 import { isSessionId, isShareId } from "../core/ids.ts";
-import { json, onlyFields, optionalSize, readJsonObject } from "../http/respond.ts";
-import { guarded, shareIdParam, SMALL_BODY, underShareLimit, type RouteDeps } from "./context.ts";
+import { json, onlyFields, secretField, optionalSize, readJsonObject } from "../http/respond.ts";
+import { shareIdParam, SMALL_BODY, underShareLimit, type RouteDeps } from "./context.ts";
 
 /** Store checks, shared by all health requests within one second so probes cannot load the stores. */
 function healthCheck(deps: RouteDeps) {
@@ -43,7 +43,7 @@ export function shareApi(deps: RouteDeps) {
   return new Elysia({ name: "share-api" })
     .post(
       "/api/share/presign",
-      guarded(async ({ request }) => {
+      async ({ request }) => {
         const body = await readJsonObject(request, SMALL_BODY);
         onlyFields(body, ["shareId", "sessionId", "size"]);
         const { shareId, sessionId } = body;
@@ -54,27 +54,26 @@ export function shareApi(deps: RouteDeps) {
         if (!sessionId.endsWith(shareId))
           throw new ApiError(400, "ID_MISMATCH", "shareId must be the last 8 characters of sessionId.");
         const size = optionalSize(body);
-        if (size !== undefined && size > deps.config.maxShareBytes)
-          throw new ApiError(413, "TOO_LARGE", `This session is ${size} bytes; the server accepts at most ${deps.config.maxShareBytes} bytes per share.`);
+        if (size !== undefined && size > deps.config.maxShareBytes) throw tooLarge(deps.config.maxShareBytes, size);
         return json(await underShareLimit(deps, request, () => service.createSeed({ shareId, sessionId, size })));
-      }),
+      },
       { parse: "none" },
     )
     .post(
       "/api/share/:id/presign",
-      guarded(async ({ params, request }) => {
+      async ({ params, request }) => {
         const id = shareIdParam(params.id);
         const body = await readJsonObject(request, SMALL_BODY, { optional: true });
         onlyFields(body, ["size"]);
         const size = optionalSize(body);
         const secret = request.headers.get("x-share-secret") ?? undefined;
         return json(await service.presignSync(id, secret, size));
-      }),
+      },
       { parse: "none" },
     )
     .get(
       "/api/share/:id",
-      guarded(async ({ params, request }) => {
+      async ({ params, request }) => {
         const id = shareIdParam(params.id);
         const { json: text, version } = await service.readJson(id);
         const etag = `"${version.replace(/"/g, "")}"`;
@@ -85,27 +84,25 @@ export function shareApi(deps: RouteDeps) {
         };
         if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
         return new Response(text, { status: 200, headers });
-      }),
+      },
     )
     .delete(
       "/api/share/:id",
-      guarded(async ({ params, request }) => {
+      async ({ params, request }) => {
         const id = shareIdParam(params.id);
         const body = await readJsonObject(request, SMALL_BODY, { optional: true });
         onlyFields(body, ["secret"]);
-        if (body.secret !== undefined && typeof body.secret !== "string")
-          throw new ApiError(400, "INVALID_SECRET_FIELD", "secret must be a string.");
-        const secret = request.headers.get("x-share-secret") ?? (body.secret as string | undefined);
+        const secret = request.headers.get("x-share-secret") ?? secretField(body);
         await service.delete(id, secret);
         return json({ ok: true });
-      }),
+      },
       { parse: "none" },
     )
     .get(
       "/api/health",
-      guarded(async () => {
+      async () => {
         const h = await health();
         return json(h, h.ok ? 200 : 503);
-      }),
+      },
     );
 }

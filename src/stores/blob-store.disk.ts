@@ -4,6 +4,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { tooLarge } from "../core/errors.ts";
 import { isShareId } from "../core/ids.ts";
 import type { BlobRead, BlobStat, BlobStore, PresignOptions } from "./blob-store.ts";
 
@@ -113,7 +114,7 @@ export class DiskBlobStore implements BlobStore {
             await reader.cancel().catch(() => {});
             return limits.exactSize !== null
               ? { ok: false, status: 400, code: "SIZE_MISMATCH", message: `The body is longer than the ${limits.exactSize} bytes this URL was signed for.` }
-              : { ok: false, status: 413, code: "TOO_LARGE", message: `Shares are limited to ${limits.maxBytes} bytes.` };
+              : { ok: false, status: 413, code: "TOO_LARGE", message: tooLarge(limits.maxBytes).message };
           }
           let off = 0;
           while (off < value.byteLength) off += writeSync(fd, value, off, value.byteLength - off);
