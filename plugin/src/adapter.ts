@@ -1,11 +1,12 @@
 import { timingSafeEqual } from "node:crypto";
 import { errorMessage } from "./api.js";
+import { isSessionId, isShareId } from "./protocol.js";
 import type { SecretStore, ShareRecord } from "./secret-store.js";
 import { ShareError, type Log, type Uploader } from "./uploader.js";
 
-// OpenCode 1.18's built-in /share speaks its native protocol (DESIGN §3.2) to
-// `enterprise.url`. This loopback server answers it and turns it into the
-// seed flow: OpenCode keeps its own /share, /unshare and auto-share UX, shows
+// OpenCode 1.18's built-in /share speaks its native protocol (README, "HTTP
+// API") to `enterprise.url`. This loopback server answers it and turns it into
+// the upload protocol: OpenCode keeps its own /share, /unshare and auto-share UX, shows
 // our URL, and never learns the server's secret.
 
 export interface AdapterOptions {
@@ -24,8 +25,6 @@ export interface Adapter {
   stop(): Promise<void>;
 }
 
-const SESSION_ID = /^ses_[0-9A-Za-z]{8,}$/;
-const SHARE_ID = /^[0-9A-Za-z]{8}$/;
 
 export function startAdapter(options: AdapterOptions): Adapter {
   const handler = createHandler(options);
@@ -44,7 +43,7 @@ export function createHandler(options: AdapterOptions): (req: Request) => Promis
   const deleteWaitMs = options.deleteWaitMs ?? 10_000;
 
   async function authorized(shareId: string, body: unknown): Promise<ShareRecord | Response> {
-    if (!SHARE_ID.test(shareId)) return error(400, "INVALID_SHARE_ID", "share id must be 8 letters or digits");
+    if (!isShareId(shareId)) return error(400, "INVALID_SHARE_ID", "share id must be 8 letters or digits");
     const record = await store.byShareId(shareId);
     if (!record) return error(404, "NOT_FOUND", `no share ${shareId} is known on this machine`);
     const token = (body as { secret?: unknown } | undefined)?.secret;
@@ -66,7 +65,7 @@ export function createHandler(options: AdapterOptions): (req: Request) => Promis
         const body = await readJson(req);
         if (body instanceof Response) return body;
         const sessionId = (body as { sessionID?: unknown }).sessionID;
-        if (typeof sessionId !== "string" || !SESSION_ID.test(sessionId)) {
+        if (!isSessionId(sessionId)) {
           return error(400, "INVALID_SESSION_ID", "sessionID must be an OpenCode session id");
         }
         const record = await uploader.share(sessionId);

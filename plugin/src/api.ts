@@ -1,18 +1,8 @@
-// Client for the better-share seed protocol (DESIGN §3.1). Session content
-// never goes to the server itself: it is PUT straight to the presigned URL.
+import type { CreatedShare, CreateShareRequest, Presigned } from "./protocol.js";
 
-export interface CreatedShare {
-  presignedUrl: string;
-  secret: string;
-  url: string;
-  expiresAt: string;
-}
-
-export interface Presigned {
-  presignedUrl: string;
-  url: string;
-  expiresAt: string;
-}
+// Client for the better-share upload protocol (README, "HTTP API"). Session
+// content never goes to the server itself: it is PUT straight to the
+// presigned URL.
 
 /** The server (or the blob store behind a presigned URL) answered with an error status. */
 export class HttpError extends Error {
@@ -68,8 +58,11 @@ export class ShareApi {
     return `${this.baseUrl}/share/${shareId}`;
   }
 
-  create(shareId: string, sessionId: string, size: number): Promise<CreatedShare> {
-    return this.json<CreatedShare>("POST", "/api/share/presign", { shareId, sessionId, size });
+  create(shareId: string, sessionId: string, size: number, expiresIn?: number): Promise<CreatedShare> {
+    const body: CreateShareRequest = { shareId, sessionId, size };
+    // Only when asked for: a server without expiry rejects the field.
+    if (expiresIn !== undefined) body.expiresIn = expiresIn;
+    return this.json<CreatedShare>("POST", "/api/share/presign", body);
   }
 
   presign(shareId: string, secret: string, size: number): Promise<Presigned> {

@@ -1,19 +1,13 @@
 import type { Hooks, PluginInput } from "@opencode-ai/plugin";
-import { homedir } from "node:os";
 import { startAdapter, type Adapter } from "./adapter.js";
 import { errorMessage } from "./api.js";
-import { CommandHandled, COMMANDS, handleCommand, isOurCommand, type CommandContext } from "./commands.js";
+import { CommandHandled, COMMANDS, handleCommand, isOurCommand } from "./commands.js";
 import { detectHost, type HostInfo } from "./host.js";
-import { defaultStorePath, SecretStore } from "./secret-store.js";
-import { resolveSettings, type Settings } from "./settings.js";
+import { createRuntime, type RuntimeOverrides as SharedOverrides } from "./runtime.js";
 import { buildShareData, type SessionReader } from "./share-data.js";
-import { Uploader, type Log, type Notify } from "./uploader.js";
+import type { Log, Notify } from "./uploader.js";
 
-export interface RuntimeOverrides {
-  env?: Record<string, string | undefined>;
-  storePath?: string;
-  home?: string;
-  debounceMs?: number;
+export interface RuntimeOverrides extends SharedOverrides {
   host?: HostInfo;
 }
 
@@ -23,46 +17,27 @@ type Client = PluginInput["client"];
 export async function createHooks(input: Pick<PluginInput, "client">, options?: Record<string, unknown>, overrides: RuntimeOverrides = {}): Promise<Hooks> {
   const client = input.client;
   const log = makeLog(client);
-  const notify = makeNotify(client, log);
-  const env = overrides.env ?? process.env;
-  const settings: Settings = resolveSettings(options, env);
-  for (const problem of settings.problems) log("warn", problem);
-  if (settings.disabledReason) log("error", `sharing disabled: ${settings.disabledReason}`);
-
-  const store = new SecretStore(overrides.storePath ?? defaultStorePath(env), (message) => log("warn", message));
-  let uploader: Uploader | undefined;
-  if (settings.baseUrl) {
-    uploader = new Uploader({
-      baseUrl: settings.baseUrl,
-      store,
-      build: (sessionId) => buildShareData(client as unknown as SessionReader, sessionId),
-      redact: settings.redact,
-      home: overrides.home ?? homedir(),
+  const runtime = await createRuntime(
+    options,
+    {
       log,
-      notify,
-      debounceMs: overrides.debounceMs,
-    });
-    await uploader.init().catch((err) => log("warn", "could not read saved shares", { error: errorMessage(err) }));
-  }
+      notify: makeNotify(client, log),
+      build: (sessionId) => buildShareData(client as unknown as SessionReader, sessionId),
+      note: async (sessionId, text) => {
+        const res = await client.session.prompt({
+          path: { id: sessionId },
+          body: { noReply: true, parts: [{ type: "text", text, ignored: true }] },
+        });
+        if (res.error) throw new Error(JSON.stringify(res.error).slice(0, 300));
+      },
+    },
+    overrides,
+  );
+  const { settings, store, uploader } = runtime;
 
   const host = overrides.host ? Promise.resolve(overrides.host) : detectHost(client);
   let adapter: Adapter | undefined;
   let announced = false;
-
-  const commandContext: CommandContext = {
-    uploader,
-    store,
-    disabledReason: settings.disabledReason,
-    log,
-    notify,
-    note: async (sessionId, text) => {
-      const res = await client.session.prompt({
-        path: { id: sessionId },
-        body: { noReply: true, parts: [{ type: "text", text, ignored: true }] },
-      });
-      if (res.error) throw new Error(JSON.stringify(res.error).slice(0, 300));
-    },
-  };
 
   const hooks: Hooks = {
     config: async (cfg) => {
@@ -104,7 +79,7 @@ export async function createHooks(input: Pick<PluginInput, "client">, options?: 
     "command.execute.before": async (input) => {
       if (!isOurCommand(input.command)) return;
       // Only our own commands ever reach here; anything else returned above.
-      await handleCommand(input.command, input.sessionID, commandContext).catch((err) =>
+      await handleCommand(input.command, input.sessionID, runtime.commands).catch((err) =>
         log("error", `/${input.command} failed`, { error: errorMessage(err) }),
       );
       throw new CommandHandled(input.command);
@@ -134,7 +109,7 @@ export async function createHooks(input: Pick<PluginInput, "client">, options?: 
     },
 
     dispose: async () => {
-      await uploader?.dispose().catch(() => {});
+      await runtime.dispose();
       await adapter?.stop().catch(() => {});
       adapter = undefined;
     },

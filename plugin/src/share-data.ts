@@ -1,27 +1,8 @@
-import type { Message, Part, Session } from "@opencode-ai/sdk";
+import type { Session } from "@opencode-ai/sdk";
+import { shareIdOf, type MessageWithParts, type ShareData, type SubSession } from "./protocol.js";
 
-// The blob the share page renders (DESIGN §3.1), read from OpenCode through
-// its SDK client so it is exactly what OpenCode holds.
-
-export interface MessageWithParts {
-  info: Message;
-  parts: Part[];
-}
-
-export interface SubSession {
-  session: Session;
-  messages: MessageWithParts[];
-}
-
-export interface ShareData {
-  shareId: string;
-  sessionId: string;
-  createdAt: number;
-  updatedAt: number;
-  session: Session;
-  messages: MessageWithParts[];
-  subsessions?: Record<string, SubSession>;
-}
+// The OpenCode 1.x upload (see protocol.ts), read from OpenCode through its
+// SDK client so it is exactly what OpenCode holds.
 
 interface Result<T> {
   data?: T;
@@ -35,10 +16,6 @@ export interface SessionReader {
     messages(options: { path: { id: string } }): Promise<Result<MessageWithParts[]>>;
     children(options: { path: { id: string } }): Promise<Result<Session[]>>;
   };
-}
-
-export function shareIdOf(sessionId: string): string {
-  return sessionId.slice(-8);
 }
 
 export class SessionMissingError extends Error {

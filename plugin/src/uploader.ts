@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { errorMessage, HttpError, isRetryable, isShareLost, ShareApi } from "./api.js";
 import { redact, RedactionMemo } from "./redact.js";
 import type { SecretStore, ShareRecord } from "./secret-store.js";
-import { SessionMissingError, shareIdOf, type ShareData } from "./share-data.js";
+import { shareIdOf, type Upload } from "./protocol.js";
+import { SessionMissingError } from "./share-data.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type Log = (level: LogLevel, message: string, extra?: Record<string, unknown>) => void;
@@ -12,7 +13,7 @@ export interface UploaderOptions {
   /** Server origin for new shares. Existing shares keep talking to the origin that issued their secret. */
   baseUrl: string;
   store: SecretStore;
-  build: (sessionId: string) => Promise<ShareData>;
+  build: (sessionId: string) => Promise<Upload>;
   /** Redact before upload; on unless the user turns it off. */
   redact?: boolean;
   home?: string;
@@ -107,8 +108,11 @@ export class Uploader {
     return this.active.has(sessionId);
   }
 
-  /** Create the share (or return the existing one) and upload the first version. */
-  share(sessionId: string): Promise<ShareRecord> {
+  /**
+   * Create the share (or return the existing one) and upload the first
+   * version. `expiresIn` (seconds) only applies to a new share.
+   */
+  share(sessionId: string, options: { expiresIn?: number } = {}): Promise<ShareRecord> {
     return this.locked(sessionId, async () => {
       const existing = await this.options.store.get(sessionId);
       if (existing?.state === "active") {
@@ -130,7 +134,7 @@ export class Uploader {
       const body = await this.encode(sessionId);
       let created;
       try {
-        created = await api.create(shareId, sessionId, body.bytes.length);
+        created = await api.create(shareId, sessionId, body.bytes.length, options.expiresIn);
       } catch (err) {
         throw toShareError(err, api.baseUrl, shareId);
       }

@@ -41,7 +41,7 @@ async function call(adapter: Adapter, method: string, path: string, body?: unkno
 }
 
 describe("native protocol adapter", () => {
-  test("replays OpenCode 1.18.33's captured requests into the seed flow", async () => {
+  test("replays OpenCode 1.18.33's captured requests into the upload protocol", async () => {
     const t = setup();
     const { adapter, store } = t.start();
     const requests = nativeSync().filter((r) => r.path.startsWith("/api/share") && !r.path.endsWith("/data"));

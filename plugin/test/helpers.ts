@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FetchLike } from "../src/api.js";
-import type { MessageWithParts, ShareData } from "../src/share-data.js";
+import type { MessageWithParts, ShareData } from "../src/protocol.js";
 
 // The repository keeps the captured OpenCode data in test/fixtures/.
 export const FIXTURES = join(import.meta.dir, "../../test/fixtures/opencode-1.18.33");
@@ -42,7 +42,7 @@ export async function waitFor(check: () => boolean, timeoutMs = 3000, what = "co
 }
 
 // ---------------------------------------------------------------------------
-// A stand-in for the better-share server's seed protocol (DESIGN §3.1), with
+// A stand-in for the better-share server's upload protocol (README, "HTTP API"), with
 // a presigned-upload endpoint that, like the real one, accepts exactly the
 // signed number of bytes.
 
@@ -243,7 +243,7 @@ export class FakeClient {
 }
 
 /**
- * What most plugin tests start from: a fake seed server, a temp dir, the
+ * What most plugin tests start from: a fake upload-protocol server, a temp dir, the
  * fixture session behind a fake SDK client, and a secrets file path. Teardown
  * goes on `cleanups`, which the test file drains after each test.
  */

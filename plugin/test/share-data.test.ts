@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { buildShareData, SessionMissingError, shareIdOf } from "../src/share-data.js";
+import { shareIdOf } from "../src/protocol.js";
+import { buildShareData, SessionMissingError } from "../src/share-data.js";
 import { FakeClient, fixtureShareData } from "./helpers.js";
 
 describe("buildShareData", () => {
