@@ -54,3 +54,12 @@ CREATE INDEX IF NOT EXISTS tokens_selector ON tokens (selector);
 CREATE UNIQUE INDEX IF NOT EXISTS tokens_active_name ON tokens (name) WHERE revoked_at IS NULL;
 ALTER TABLE shares ADD COLUMN IF NOT EXISTS owner TEXT;   -- name of the creating token, NULL when none
 CREATE INDEX IF NOT EXISTS shares_owner ON shares (owner) WHERE owner IS NOT NULL;
+
+-- migration 3: expiry sweeps, admin listings and upload tracking
+-- uploaded_at: when the share's data was first seen in storage (NULL = never
+-- uploaded), so `shares gc` can drop creations whose upload never came.
+ALTER TABLE shares ADD COLUMN IF NOT EXISTS uploaded_at TIMESTAMPTZ;
+UPDATE shares SET uploaded_at = updated_at WHERE protocol = 'native' AND version > 0 AND uploaded_at IS NULL;
+CREATE INDEX IF NOT EXISTS shares_expires_at ON shares (expires_at) WHERE expires_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS shares_created_at ON shares (created_at DESC, share_id DESC);
+CREATE INDEX IF NOT EXISTS shares_not_uploaded ON shares (updated_at) WHERE uploaded_at IS NULL;

@@ -4,12 +4,13 @@ import { parseArgs } from "node:util";
 import { ConfigError, ENV_VARS, loadConfig } from "./config.ts";
 import { groupSynopsis, runGroup, type CommandGroup } from "./commands/admin.ts";
 import { migrateCommand } from "./commands/migrate.ts";
+import { sharesCommands } from "./commands/shares.ts";
 import { tokensCommands } from "./commands/tokens.ts";
 import { startServer, StartupError } from "./commands/serve.ts";
 import { VERSION } from "./version.ts";
 
 /** Admin command groups (`better-share <group> <command>`), each parsed by src/commands/admin.ts. */
-const ADMIN_GROUPS: CommandGroup[] = [tokensCommands];
+const ADMIN_GROUPS: CommandGroup[] = [sharesCommands, tokensCommands];
 
 function usage(): string {
   const width = Math.max(...ENV_VARS.map((v) => v.name.length));

@@ -1,6 +1,13 @@
 // Environment → typed, validated configuration. Every problem is reported as
 // one sentence naming the variable, and the process exits with status 2.
 import { resolve } from "node:path";
+import { DurationError, parseDuration } from "./core/duration.ts";
+
+/** A share lifetime in seconds; null = never. */
+export type Ttl = number | null;
+
+/** The shortest lifetime a share may have: anything shorter is a mistake, not a policy. */
+export const MIN_SHARE_TTL_SECONDS = 60;
 
 export interface S3Config {
   endpoint: string;
@@ -23,6 +30,10 @@ export interface Config {
   rateLimitRequestsPerMinute: number;
   maxShareBytes: number;
   presignTtlSeconds: number;
+  /** Lifetime of a new share that asks for none, in seconds; null = never. */
+  shareTtlDefault: Ttl;
+  /** Longest lifetime a share may have, in seconds; null = unlimited. */
+  shareTtlMax: Ttl;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +64,8 @@ export const ENV_VARS: EnvVarDoc[] = [
   { name: "RATE_LIMIT_REQUESTS_PER_MINUTE", default: "100", meaning: "/api requests per client IP per minute" },
   { name: "MAX_SHARE_BYTES", default: "52428800", meaning: "largest ShareData accepted (50 MiB)" },
   { name: "PRESIGN_TTL_SECONDS", default: "3600", meaning: "lifetime of an upload URL" },
+  { name: "SHARE_TTL_DEFAULT", default: "never", meaning: "lifetime of a share that asks for none (90s, 12h, 30d, never)" },
+  { name: "SHARE_TTL_MAX", default: "never", meaning: "longest lifetime a share may have; longer requests are shortened to it" },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -90,6 +103,20 @@ function httpUrl(name: string, raw: string): URL {
   if (url.protocol !== "http:" && url.protocol !== "https:")
     throw new ConfigError(`${name} must be an http(s) URL, got "${raw}".`);
   return url;
+}
+
+function ttl(env: Env, name: string): Ttl {
+  const raw = read(env, name);
+  if (raw === undefined) return null;
+  let seconds: Ttl;
+  try {
+    seconds = parseDuration(raw, name, { allowNever: true });
+  } catch (e) {
+    if (e instanceof DurationError) throw new ConfigError(e.message);
+    throw e;
+  }
+  if (seconds !== null && seconds < MIN_SHARE_TTL_SECONDS) throw new ConfigError(`${name} must be at least 60s (or never); got "${raw}".`);
+  return seconds;
 }
 
 export interface Overrides {
@@ -148,6 +175,15 @@ export function loadConfig(env: Env = process.env, overrides: Overrides = {}): C
     bool(env, "S3_FORCE_PATH_STYLE");
   }
 
+  const shareTtlMax = ttl(env, "SHARE_TTL_MAX");
+  let shareTtlDefault = ttl(env, "SHARE_TTL_DEFAULT");
+  if (shareTtlMax !== null && (shareTtlDefault === null || shareTtlDefault > shareTtlMax)) {
+    // An unset default under a max means "as long as allowed"; an explicit longer one is a contradiction.
+    if (read(env, "SHARE_TTL_DEFAULT") !== undefined)
+      throw new ConfigError(`SHARE_TTL_DEFAULT (${read(env, "SHARE_TTL_DEFAULT")}) is longer than SHARE_TTL_MAX (${read(env, "SHARE_TTL_MAX")}); shorten it or raise the max.`);
+    shareTtlDefault = shareTtlMax;
+  }
+
   return {
     baseUrl,
     port,
@@ -160,6 +196,8 @@ export function loadConfig(env: Env = process.env, overrides: Overrides = {}): C
     rateLimitRequestsPerMinute: int(env, "RATE_LIMIT_REQUESTS_PER_MINUTE", 100, 1, 1_000_000_000),
     maxShareBytes: int(env, "MAX_SHARE_BYTES", 52_428_800, 1024, 4 * 1024 ** 3),
     presignTtlSeconds: int(env, "PRESIGN_TTL_SECONDS", 3600, 60, 7 * 24 * 3600),
+    shareTtlDefault,
+    shareTtlMax,
   };
 }
 

@@ -6,7 +6,10 @@ import {
   parseMigrations,
   type InsertResult,
   type ItemWrite,
+  type DeleteCondition,
+  type ExpiryUpdate,
   type NewShare,
+  type ShareQuery,
   type SchemaStatus,
   type ShareRecord,
   type ShareStore,
@@ -32,6 +35,7 @@ interface Row {
   views: string;
   protocol: "seed" | "native";
   owner: string | null;
+  uploaded_at: Date | null;
 }
 
 interface TokenRow {
@@ -67,6 +71,7 @@ const toRecord = (r: Row): ShareRecord => ({
   views: Number(r.views),
   protocol: r.protocol,
   owner: r.owner,
+  uploadedAt: r.uploaded_at ? r.uploaded_at.getTime() : null,
 });
 
 export class PostgresShareStore implements ShareStore {
@@ -112,8 +117,9 @@ export class PostgresShareStore implements ShareStore {
 
   async insert(s: NewShare): Promise<InsertResult> {
     const rows = await this.sql<{ share_id: string }[]>`
-      INSERT INTO shares (share_id, session_id, secret, title, size_bytes, protocol, owner)
-      VALUES (${s.shareId}, ${s.sessionId}, ${s.secretHash}, ${s.title ?? null}, ${s.sizeBytes ?? null}, ${s.protocol}, ${s.owner ?? null})
+      INSERT INTO shares (share_id, session_id, secret, title, size_bytes, protocol, owner, expires_at)
+      VALUES (${s.shareId}, ${s.sessionId}, ${s.secretHash}, ${s.title ?? null}, ${s.sizeBytes ?? null}, ${s.protocol}, ${s.owner ?? null},
+        ${s.expiresAt == null ? null : new Date(s.expiresAt)})
       ON CONFLICT DO NOTHING RETURNING share_id`;
     if (rows.length > 0) return "created";
     const [bySession] = await this.sql`SELECT 1 FROM shares WHERE session_id = ${s.sessionId}`;
@@ -146,6 +152,62 @@ export class PostgresShareStore implements ShareStore {
     return rows.length > 0;
   }
 
+  async setExpiry(shareId: string, expiresAt: number | null, now: number): Promise<ExpiryUpdate> {
+    const at = expiresAt === null ? null : new Date(expiresAt);
+    const [r] = await this.sql<{ share_id: string }[]>`
+      UPDATE shares SET expires_at = ${at}
+      WHERE share_id = ${shareId} AND (expires_at IS NULL OR expires_at > ${new Date(now)})
+      RETURNING share_id`;
+    if (r) return "ok";
+    return (await this.get(shareId)) ? "expired" : "missing";
+  }
+
+  async addViews(counts: Array<[string, number]>): Promise<void> {
+    if (counts.length === 0) return;
+    // One statement per flush, however many shares were viewed; sorted ids
+    // keep concurrent flushes from several instances from deadlocking.
+    const sorted = [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    await this.sql`
+      UPDATE shares SET views = shares.views + v.n
+      FROM (SELECT * FROM unnest(${sorted.map(([id]) => id)}::text[], ${sorted.map(([, n]) => n)}::bigint[]) AS t(id, n)) AS v
+      WHERE shares.share_id = v.id`;
+  }
+
+  async list(q: ShareQuery): Promise<ShareRecord[]> {
+    const expired = q.expiredAt !== undefined ? this.sql`AND expires_at <= ${new Date(q.expiredAt)}` : this.sql``;
+    const owner = q.owner !== undefined ? this.sql`AND owner = ${q.owner}` : this.sql``;
+    const rows = await this.sql<Row[]>`
+      SELECT * FROM shares WHERE TRUE ${expired} ${owner}
+      ORDER BY created_at DESC, share_id DESC LIMIT ${q.limit}`;
+    return rows.map(toRecord);
+  }
+
+  async expiredIds(now: number, limit: number): Promise<string[]> {
+    const rows = await this.sql<{ share_id: string }[]>`
+      SELECT share_id FROM shares WHERE expires_at <= ${new Date(now)} ORDER BY expires_at LIMIT ${limit}`;
+    return rows.map((r) => r.share_id);
+  }
+
+  async notUploadedIds(before: number, limit: number): Promise<string[]> {
+    const rows = await this.sql<{ share_id: string }[]>`
+      SELECT share_id FROM shares WHERE uploaded_at IS NULL AND updated_at < ${new Date(before)} ORDER BY updated_at LIMIT ${limit}`;
+    return rows.map((r) => r.share_id);
+  }
+
+  async markUploaded(shareId: string): Promise<void> {
+    await this.sql`UPDATE shares SET uploaded_at = NOW() WHERE share_id = ${shareId} AND uploaded_at IS NULL`;
+  }
+
+  async deleteIf(shareId: string, cond: DeleteCondition): Promise<boolean> {
+    // Items go with the row (ON DELETE CASCADE).
+    const rows =
+      "expiredAt" in cond
+        ? await this.sql`DELETE FROM shares WHERE share_id = ${shareId} AND expires_at <= ${new Date(cond.expiredAt)} RETURNING share_id`
+        : await this.sql`DELETE FROM shares WHERE share_id = ${shareId} AND uploaded_at IS NULL
+            AND updated_at < ${new Date(cond.notUploadedBefore)} RETURNING share_id`;
+    return rows.length > 0;
+  }
+
   async putItems(shareId: string, items: ItemWrite[], fields: { title?: string | null } = {}): Promise<number | null> {
     const setTitle = fields.title !== undefined;
     return this.sql.begin(async (tx) => {
@@ -153,7 +215,8 @@ export class PostgresShareStore implements ShareStore {
       // so seq follows commit order and the later sync wins.
       const [r] = await tx<{ version: number }[]>`
         UPDATE shares SET version = version + 1, updated_at = NOW(),
-          title = CASE WHEN ${setTitle} THEN ${fields.title ?? null}::text ELSE title END
+          title = CASE WHEN ${setTitle} THEN ${fields.title ?? null}::text ELSE title END,
+          uploaded_at = COALESCE(uploaded_at, NOW())
         WHERE share_id = ${shareId} RETURNING version`;
       if (!r) return null;
       if (items.length > 0) {

@@ -7,7 +7,10 @@ import {
   parseMigrations,
   type InsertResult,
   type ItemWrite,
+  type DeleteCondition,
+  type ExpiryUpdate,
   type NewShare,
+  type ShareQuery,
   type SchemaStatus,
   type ShareRecord,
   type ShareStore,
@@ -30,6 +33,7 @@ interface Row {
   views: number;
   protocol: "seed" | "native";
   owner: string | null;
+  uploaded_at: number | null;
 }
 
 interface TokenRow {
@@ -63,6 +67,7 @@ const toRecord = (r: Row): ShareRecord => ({
   views: r.views,
   protocol: r.protocol,
   owner: r.owner,
+  uploadedAt: r.uploaded_at,
 });
 
 export class SqliteShareStore implements ShareStore {
@@ -114,10 +119,10 @@ export class SqliteShareStore implements ShareStore {
       if (this.db.query("SELECT 1 FROM shares WHERE share_id = ?").get(s.shareId)) return "share_id_taken";
       this.db
         .query(
-          `INSERT INTO shares (share_id, session_id, secret, created_at, updated_at, title, size_bytes, version, protocol, owner)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+          `INSERT INTO shares (share_id, session_id, secret, created_at, updated_at, title, size_bytes, version, protocol, owner, expires_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
         )
-        .run(s.shareId, s.sessionId, s.secretHash, now, now, s.title ?? null, s.sizeBytes ?? null, s.protocol, s.owner ?? null);
+        .run(s.shareId, s.sessionId, s.secretHash, now, now, s.title ?? null, s.sizeBytes ?? null, s.protocol, s.owner ?? null, s.expiresAt ?? null);
       return "created";
     }).immediate();
   }
@@ -158,6 +163,71 @@ export class SqliteShareStore implements ShareStore {
     }).immediate();
   }
 
+  async setExpiry(shareId: string, expiresAt: number | null, now: number): Promise<ExpiryUpdate> {
+    return this.db.transaction((): ExpiryUpdate => {
+      const r = this.db.query<{ expires_at: number | null }, [string]>("SELECT expires_at FROM shares WHERE share_id = ?").get(shareId);
+      if (!r) return "missing";
+      if (r.expires_at !== null && r.expires_at <= now) return "expired";
+      this.db.query("UPDATE shares SET expires_at = ? WHERE share_id = ?").run(expiresAt, shareId);
+      return "ok";
+    }).immediate();
+  }
+
+  async addViews(counts: Array<[string, number]>): Promise<void> {
+    if (counts.length === 0) return;
+    const add = this.db.query("UPDATE shares SET views = views + ? WHERE share_id = ?");
+    this.db.transaction(() => {
+      for (const [id, n] of counts) add.run(n, id);
+    }).immediate();
+  }
+
+  async list(q: ShareQuery): Promise<ShareRecord[]> {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (q.expiredAt !== undefined) where.push("expires_at IS NOT NULL AND expires_at <= ?"), args.push(q.expiredAt);
+    if (q.owner !== undefined) where.push("owner = ?"), args.push(q.owner);
+    return this.db
+      .query<Row, Array<string | number>>(
+        `SELECT * FROM shares ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY created_at DESC, share_id DESC LIMIT ?`,
+      )
+      .all(...args, q.limit)
+      .map(toRecord);
+  }
+
+  async expiredIds(now: number, limit: number): Promise<string[]> {
+    return this.db
+      .query<{ share_id: string }, [number, number]>(
+        "SELECT share_id FROM shares WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?",
+      )
+      .all(now, limit)
+      .map((r) => r.share_id);
+  }
+
+  async notUploadedIds(before: number, limit: number): Promise<string[]> {
+    return this.db
+      .query<{ share_id: string }, [number, number]>(
+        "SELECT share_id FROM shares WHERE uploaded_at IS NULL AND updated_at < ? ORDER BY updated_at LIMIT ?",
+      )
+      .all(before, limit)
+      .map((r) => r.share_id);
+  }
+
+  async markUploaded(shareId: string): Promise<void> {
+    this.db.query("UPDATE shares SET uploaded_at = ? WHERE share_id = ? AND uploaded_at IS NULL").run(Date.now(), shareId);
+  }
+
+  async deleteIf(shareId: string, cond: DeleteCondition): Promise<boolean> {
+    const [test, arg] =
+      "expiredAt" in cond
+        ? ["expires_at IS NOT NULL AND expires_at <= ?", cond.expiredAt]
+        : ["uploaded_at IS NULL AND updated_at < ?", cond.notUploadedBefore];
+    return this.db.transaction(() => {
+      const gone = this.db.query(`DELETE FROM shares WHERE share_id = ? AND ${test}`).run(shareId, arg).changes > 0;
+      if (gone) this.db.query("DELETE FROM share_items WHERE share_id = ?").run(shareId);
+      return gone;
+    }).immediate();
+  }
+
   async putItems(shareId: string, items: ItemWrite[], fields: { title?: string | null } = {}): Promise<number | null> {
     const upsert = this.db.query(
       `INSERT INTO share_items (share_id, item_key, seq, data) VALUES (?, ?, ?, ?)
@@ -166,7 +236,8 @@ export class SqliteShareStore implements ShareStore {
     return this.db.transaction((): number | null => {
       const r = this.db
         .query<{ version: number }, [number, number, string | null, string]>(
-          `UPDATE shares SET version = version + 1, updated_at = ?, title = CASE WHEN ? THEN ? ELSE title END
+          `UPDATE shares SET version = version + 1, updated_at = ?, title = CASE WHEN ? THEN ? ELSE title END,
+             uploaded_at = COALESCE(uploaded_at, updated_at)
            WHERE share_id = ? RETURNING version`,
         )
         .get(Date.now(), fields.title !== undefined ? 1 : 0, fields.title ?? null, shareId);

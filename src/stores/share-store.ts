@@ -19,6 +19,8 @@ export interface ShareRecord {
   protocol: Protocol;
   /** Name of the creation token that made the share; null when none was needed. */
   owner: string | null;
+  /** When the share's data was first seen in storage; null = never uploaded (or not yet noticed). */
+  uploadedAt: number | null;
 }
 
 export interface NewShare {
@@ -29,6 +31,8 @@ export interface NewShare {
   title?: string | null;
   sizeBytes?: number | null;
   owner?: string | null;
+  /** Unix ms; null or absent = never expires. */
+  expiresAt?: number | null;
 }
 
 /** A creation token as listed to operators: never the token, never its hash. */
@@ -52,6 +56,20 @@ export interface NewToken {
   tokenHash: string;
   expiresAt: number | null;
 }
+
+export interface ShareQuery {
+  /** Newest first, at most this many. */
+  limit: number;
+  /** Only shares whose expiry is at or before this time (unix ms). */
+  expiredAt?: number;
+  /** Only shares made with this token name. */
+  owner?: string;
+}
+
+/** A condition re-checked by the deleting statement itself, so racing sweepers delete each share once. */
+export type DeleteCondition = { expiredAt: number } | { notUploadedBefore: number };
+
+export type ExpiryUpdate = "ok" | "expired" | "missing";
 
 export interface ItemWrite {
   key: string;
@@ -79,6 +97,23 @@ export interface ShareStore {
   insert(share: NewShare): Promise<InsertResult>;
   get(shareId: string): Promise<ShareRecord | null>;
   getBySession(sessionId: string): Promise<ShareRecord | null>;
+  /**
+   * Sets or clears a live share's expiry. An already expired share keeps its
+   * fate ("expired"): it answers 410 until it is swept.
+   */
+  setExpiry(shareId: string, expiresAt: number | null, now: number): Promise<ExpiryUpdate>;
+  /** Adds buffered page views; unknown ids are ignored. */
+  addViews(counts: Array<[shareId: string, views: number]>): Promise<void>;
+  /** Shares newest first, for the admin listing. */
+  list(query: ShareQuery): Promise<ShareRecord[]>;
+  /** Ids of shares whose expiry is at or before `now`, soonest expiry first. */
+  expiredIds(now: number, limit: number): Promise<string[]>;
+  /** Ids of shares untouched since `before` (no creation or sync presign) whose data was never seen in storage. */
+  notUploadedIds(before: number, limit: number): Promise<string[]>;
+  /** Records that the share's data has reached storage (first time only). */
+  markUploaded(shareId: string): Promise<void>;
+  /** Deletes the row and its items if `cond` still holds; true when this call removed it. */
+  deleteIf(shareId: string, cond: DeleteCondition): Promise<boolean>;
   /** Bumps the version and updated_at; returns the new version, or null if the share is gone. */
   touch(shareId: string, fields?: { title?: string | null; sizeBytes?: number | null }): Promise<number | null>;
   /** Removes the row and its items; true when a row was removed. */
