@@ -18,8 +18,8 @@ export interface Running {
 }
 
 export async function startServer(config: Config, log: (line: string) => void = (l) => console.log(l)): Promise<Running> {
-  const shares = openShareStore(config);
-  const blobs = openBlobStore(config);
+  const shares = openShareStore(config, log);
+  const blobs = openBlobStore(config, log);
   try {
     if (shares.kind === "sqlite") await shares.migrate();
     else {

@@ -1,16 +1,29 @@
-// Picks the store implementations the configuration asks for.
+// Picks the store implementations the configuration asks for. Remote stores
+// (Postgres, S3) sit behind a circuit breaker so an outage answers 503 at once
+// instead of holding every request for the client's connect timeout.
 import type { Config } from "../config.ts";
 import type { BlobStore } from "./blob-store.ts";
 import { DiskBlobStore } from "./blob-store.disk.ts";
 import { S3BlobStore } from "./blob-store.s3.ts";
+import { Circuit, withCircuit } from "./circuit.ts";
 import type { ShareStore } from "./share-store.ts";
 import { PostgresShareStore } from "./share-store.postgres.ts";
 import { SqliteShareStore } from "./share-store.sqlite.ts";
 
-export function openShareStore(config: Config): ShareStore {
-  return config.databaseUrl ? new PostgresShareStore(config.databaseUrl) : new SqliteShareStore(config.dataDir);
+type Log = (line: string) => void;
+
+const circuitLog = (log: Log | undefined, what: string) => (open: boolean, reason: string) =>
+  log?.(open ? `${what} unreachable (${reason}): answering 503 until it is back` : `${what} reachable again (${reason})`);
+
+export function openShareStore(config: Config, log?: Log): ShareStore {
+  if (!config.databaseUrl) return new SqliteShareStore(config.dataDir);
+  const store = new PostgresShareStore(config.databaseUrl);
+  return withCircuit<ShareStore>(store, new Circuit("database", store, { onChange: circuitLog(log, "share store (postgres)") }));
 }
 
-export function openBlobStore(config: Config): BlobStore {
-  return config.s3 ? new S3BlobStore(config.s3) : new DiskBlobStore(config.dataDir, config.baseUrl);
+export function openBlobStore(config: Config, log?: Log): BlobStore {
+  if (!config.s3) return new DiskBlobStore(config.dataDir, config.baseUrl);
+  const store = new S3BlobStore(config.s3);
+  // Presigning is local signing: it works while the store is down.
+  return withCircuit<BlobStore>(store, new Circuit("blob storage", store, { onChange: circuitLog(log, "blob store (s3)") }), ["presignPut"]);
 }

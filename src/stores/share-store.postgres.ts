@@ -19,6 +19,14 @@ import {
   type TokenInfo,
 } from "./share-store.ts";
 
+/**
+ * Seconds before reconnecting after a failed connection. postgres.js's default
+ * grows to 20 s after a few failures, which would keep the server down long
+ * after the database is back; the circuit breaker (circuit.ts) already keeps an
+ * unreachable database from being hammered.
+ */
+const reconnectDelay = (failures: number) => Math.min(0.02 * failures, 0.1);
+
 // Any constant works; it only has to be the same in every instance.
 const MIGRATION_LOCK = 7_446_128_311;
 
@@ -77,6 +85,11 @@ const toRecord = (r: Row): ShareRecord => ({
 export class PostgresShareStore implements ShareStore {
   readonly kind = "postgres" as const;
   private sql: postgres.Sql;
+  /**
+   * ping() asks on its own connection: it tells whether the database is
+   * reachable, and must not queue behind a pool busy with long syncs.
+   */
+  private probe: postgres.Sql;
   private migrations = parseMigrations(schema);
 
   constructor(url: string, opts: { max?: number } = {}) {
@@ -85,8 +98,10 @@ export class PostgresShareStore implements ShareStore {
       idle_timeout: 30,
       connect_timeout: 10,
       onnotice: () => {},
+      backoff: reconnectDelay,
       // bigint columns come back as strings; converted in toRecord.
     });
+    this.probe = postgres(url, { max: 1, idle_timeout: 30, connect_timeout: 5, onnotice: () => {}, backoff: reconnectDelay });
   }
 
   async migrate(): Promise<number[]> {
@@ -283,10 +298,10 @@ export class PostgresShareStore implements ShareStore {
   }
 
   async ping(): Promise<void> {
-    await this.sql`SELECT 1`;
+    await this.probe`SELECT 1`;
   }
 
   async close(): Promise<void> {
-    await this.sql.end({ timeout: 5 });
+    await Promise.all([this.sql.end({ timeout: 5 }), this.probe.end({ timeout: 1 })]);
   }
 }

@@ -34,7 +34,16 @@ function runAsPostgres(cmd: string, args: string[]) {
   return r;
 }
 
-async function startCluster(): Promise<string> {
+export interface PostgresCluster {
+  url: string;
+  /** Stops the server (fast shutdown: clients are disconnected). */
+  stop(): void;
+  /** Starts it again on the same port and data. */
+  start(): void;
+}
+
+/** A throwaway cluster of its own, for tests that stop and start the database. */
+export async function startPostgresCluster(): Promise<PostgresCluster> {
   const dir = mkdtempSync(join(tmpdir(), "bs-pg-"));
   const isRoot = process.getuid?.() === 0;
   if (isRoot) {
@@ -45,14 +54,24 @@ async function startCluster(): Promise<string> {
   const data = join(dir, "data");
   runAsPostgres(pgBin("initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
   const port = await freePort();
-  runAsPostgres(pgBin("pg_ctl"), [
-    "-D", data, "-l", join(dir, "log"), "-w", "-t", "60",
-    "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
-    "start",
-  ]);
+  const start = () =>
+    runAsPostgres(pgBin("pg_ctl"), [
+      "-D", data, "-l", join(dir, "log"), "-w", "-t", "60",
+      "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
+      "start",
+    ]);
+  start();
   const stop = [pgBin("pg_ctl"), "-D", data, "-m", "immediate", "stop"].map(shellQuote).join(" ");
   atProcessEnd(`${isRoot ? "runuser -u postgres -- " : ""}${stop}; rm -rf ${shellQuote(dir)}`);
-  return `postgres://postgres@127.0.0.1:${port}/postgres`;
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop: () => void runAsPostgres(pgBin("pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]),
+    start: () => void start(),
+  };
+}
+
+async function startCluster(): Promise<string> {
+  return (await startPostgresCluster()).url;
 }
 
 /** The admin URL of the test Postgres. */
