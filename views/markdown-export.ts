@@ -1,53 +1,31 @@
 // The session as Markdown (GET /share/:id.md): everything, untruncated, in
-// order. Fences are made longer than any backtick run inside them so content
-// cannot close them early.
+// order. Each tool writes its own call (views/tools).
 import type { ShareData } from "../src/core/model.ts";
 import { arr, epoch, fmtCost, fmtTime, num, obj, prettyJson, str } from "./lib/format.ts";
+import { fence } from "./lib/markdown-out.ts";
+import { tokenSummary, toolCall } from "./lib/shapes.ts";
 import { sessionStats } from "./lib/stats.ts";
-import { tokenSummary } from "./parts/steps.tsx";
-import { toolCall } from "./parts/tool.tsx";
-import { taskSessionId } from "./tools/task.tsx";
-import { editPatch } from "./tools/edit.tsx";
-
-function fence(text: string, lang = ""): string {
-  let longest = 2;
-  const runs = text.match(/`{3,}/g);
-  if (runs) for (const r of runs) longest = Math.max(longest, r.length);
-  const f = "`".repeat(longest + 1);
-  return `${f}${lang}\n${text}${text.endsWith("\n") ? "" : "\n"}${f}\n`;
-}
+import { toolView } from "./tools/index.ts";
+import type { MarkdownCtx } from "./tools/types.ts";
 
 function toolMarkdown(part: Record<string, unknown>, data: ShareData, depth: number, seen: Set<string>): string {
   const c = toolCall(part);
-  let out = `**Tool: ${c.tool}** (${c.status})${c.title ? ` — ${c.title}` : ""}\n\n`;
-  switch (c.tool) {
-    case "bash":
-      out += fence(str(c.input.command), "bash");
-      break;
-    case "edit": {
-      const patch = editPatch(c);
-      out += `\`${str(c.input.filePath)}\`\n\n` + (patch ? fence(patch, "diff") : "");
-      break;
-    }
-    case "write":
-      out += `\`${str(c.input.filePath)}\`\n\n` + fence(str(c.input.content));
-      break;
-    default:
-      if (Object.keys(c.input).length) out += fence(prettyJson(c.input, Infinity), "json");
-  }
-  const output = c.output || str(c.metadata.output);
-  if (output) out += "\nOutput:\n\n" + fence(output);
-  if (c.status === "error") out += "\nError:\n\n" + fence(c.error);
-  if (c.tool === "task") {
-    const id = taskSessionId(c);
-    const sub = obj(obj(data.subsessions)[id]);
-    if (id && !seen.has(id) && sub.messages) {
+  const ctx: MarkdownCtx = {
+    depth,
+    subsession(id) {
+      const sub = obj(obj(data.subsessions)[id]);
+      if (!id || seen.has(id) || !sub.messages) return "";
       seen.add(id);
-      out += `\n<details><summary>Sub-agent session: ${str(obj(sub.session).title).replace(/[<>&]/g, "")}</summary>\n\n`;
-      out += messagesMarkdown(arr(sub.messages), data, depth + 1, seen);
-      out += "\n</details>\n";
-    }
-  }
+      return (
+        `\n<details><summary>Sub-agent session: ${str(obj(sub.session).title).replace(/[<>&]/g, "")}</summary>\n\n` +
+        messagesMarkdown(arr(sub.messages), data, depth + 1, seen) +
+        "\n</details>\n"
+      );
+    },
+  };
+  let out = `**Tool: ${c.tool}** (${c.status})${c.title ? ` — ${c.title}` : ""}\n\n`;
+  out += toolView(c.tool).markdown(c, ctx);
+  if (c.status === "error") out += "\nError:\n\n" + fence(c.error);
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { anchorId, arr, epoch, fmtCost, fmtDuration, fmtTime, isoTime, num, obj, str } from "./lib/format.ts";
 import { renderPart } from "./parts/index.tsx";
-import { tokenSummary } from "./parts/steps.tsx";
+import { tokenSummary } from "./lib/shapes.ts";
 import { errorMessage } from "./parts/retry.tsx";
 import type { RenderCtx } from "./context.ts";
 

@@ -4,7 +4,7 @@ import { escapeHtml } from "@kitajs/html";
 import type { ShareData } from "../src/core/model.ts";
 import { arr, obj, relPath, str } from "./lib/format.ts";
 import { makePatch, renderDiff } from "./lib/diff.ts";
-import type { PagePlan } from "./lib/pages.ts";
+import type { PagePlan } from "./lib/paging.ts";
 import { sessionStats, type SessionStats } from "./lib/stats.ts";
 import { Layout } from "./layout.tsx";
 import { SessionHeader } from "./header.tsx";

@@ -5,7 +5,7 @@ import { Elysia } from "elysia";
 import type { ShareSource, ShareSnapshot } from "../core/share-source.ts";
 import { RenderCache } from "../core/render-cache.ts";
 import { ASSETS_VERSION, assetByPath, type Asset } from "../../views/lib/assets.ts";
-import { pageOfAnchor, planPages, type PagePlan } from "../../views/lib/pages.ts";
+import { pageOfAnchor, planPages, type PagePlan } from "../../views/lib/paging.ts";
 import { sessionStats, type SessionStats } from "../../views/lib/stats.ts";
 import { renderSharePage } from "../../views/share-page.tsx";
 import { renderMarkdownExport } from "../../views/markdown-export.ts";

@@ -31,8 +31,6 @@ const PARTS: Record<string, PartView> = {
   compaction: CompactionPart,
 };
 
-export const KNOWN_PARTS = Object.keys(PARTS);
-
 export function partAnchor(part: Obj, fallback: string): string {
   return "p-" + anchorId(part.id, fallback);
 }

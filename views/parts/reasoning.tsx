@@ -1,7 +1,7 @@
 import { epoch, fmtDuration, obj, str, type Obj } from "../lib/format.ts";
 import { MARKDOWN_MAX_CHARS, renderMarkdown } from "../lib/markdown.ts";
 import type { RenderCtx } from "../context.ts";
-import { Output } from "./common.tsx";
+import { Output } from "../lib/blocks.tsx";
 
 /** Collapsed by default: reasoning is long and secondary to what the agent did. */
 export function ReasoningPart(part: Obj, ctx: RenderCtx): JSX.Element {

@@ -1,6 +1,7 @@
 // step-start and step-finish bracket one model call; they carry the call's
 // token use and cost, which the message header also sums up.
-import { fmtCost, fmtTokens, num, obj, str, type Obj } from "../lib/format.ts";
+import { fmtCost, num, str, type Obj } from "../lib/format.ts";
+import { tokenSummary } from "../lib/shapes.ts";
 
 export function StepStartPart(part: Obj): JSX.Element {
   const snap = str(part.snapshot);
@@ -10,16 +11,6 @@ export function StepStartPart(part: Obj): JSX.Element {
       {snap ? <code class="muted" title="snapshot" safe>{snap.slice(0, 8)}</code> : ""}
     </div>
   );
-}
-
-export function tokenSummary(tokensRaw: unknown): string {
-  const t = obj(tokensRaw);
-  const cache = obj(t.cache);
-  const bits = [`${fmtTokens(num(t.input))} in`, `${fmtTokens(num(t.output))} out`];
-  if (num(t.reasoning)) bits.push(`${fmtTokens(num(t.reasoning))} reasoning`);
-  if (num(cache.read)) bits.push(`${fmtTokens(num(cache.read))} cache read`);
-  if (num(cache.write)) bits.push(`${fmtTokens(num(cache.write))} cache write`);
-  return bits.join(" · ");
 }
 
 export function StepFinishPart(part: Obj): JSX.Element {

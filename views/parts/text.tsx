@@ -1,7 +1,7 @@
-import { str, obj, type Obj } from "../lib/format.ts";
+import { str, type Obj } from "../lib/format.ts";
 import { MARKDOWN_MAX_CHARS, renderMarkdown } from "../lib/markdown.ts";
 import type { RenderCtx } from "../context.ts";
-import { Output } from "./common.tsx";
+import { Output } from "../lib/blocks.tsx";
 
 export function TextPart(part: Obj, ctx: RenderCtx): JSX.Element {
   const text = str(part.text);
@@ -21,6 +21,3 @@ export function TextPart(part: Obj, ctx: RenderCtx): JSX.Element {
   );
 }
 
-export function textOf(part: unknown): string {
-  return str(obj(part).text);
-}

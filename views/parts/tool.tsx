@@ -1,25 +1,8 @@
-import { epoch, fmtDuration, obj, str, type Obj } from "../lib/format.ts";
+import { epoch, fmtDuration, obj, type Obj } from "../lib/format.ts";
+import { toolCall } from "../lib/shapes.ts";
 import { toolView } from "../tools/index.ts";
-import type { ToolCall } from "../tools/types.ts";
 import type { RenderCtx } from "../context.ts";
-import { Output } from "./common.tsx";
-
-const STATUSES = new Set(["pending", "running", "completed", "error"]);
-
-export function toolCall(part: Obj): ToolCall {
-  const state = obj(part.state);
-  const status = str(state.status);
-  return {
-    part,
-    tool: str(part.tool) || "tool",
-    status: STATUSES.has(status) ? status : "unknown",
-    input: obj(state.input),
-    metadata: obj(state.metadata),
-    output: str(state.output),
-    error: str(state.error),
-    title: str(state.title),
-  };
-}
+import { Output } from "../lib/blocks.tsx";
 
 export function ToolPart(part: Obj, ctx: RenderCtx): JSX.Element {
   const call = toolCall(part);

@@ -1,6 +1,6 @@
 import { prettyJson, str, type Obj } from "../lib/format.ts";
 import type { RenderCtx } from "../context.ts";
-import { Output } from "./common.tsx";
+import { Output } from "../lib/blocks.tsx";
 
 /** Part types this page does not know yet are shown as data, never dropped. */
 export function UnknownPart(part: Obj, ctx: RenderCtx): JSX.Element {

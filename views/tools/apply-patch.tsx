@@ -1,6 +1,7 @@
 import { str } from "../lib/format.ts";
 import { DiffBlock } from "./edit.tsx";
-import { Output } from "../parts/common.tsx";
+import { Output } from "../lib/blocks.tsx";
+import { dataMarkdown, fence, outputMarkdown } from "../lib/markdown-out.ts";
 import type { ToolView } from "./types.ts";
 
 /** patch / apply_patch: prefer the unified diff OpenCode recorded; the input is in its own envelope format. */
@@ -19,5 +20,9 @@ export const applyPatch: ToolView = {
         {c.output ? <Output text={c.output} ctx={ctx} /> : ""}
       </>
     );
+  },
+  markdown(c) {
+    const diff = str(c.metadata.diff);
+    return diff ? fence(diff, "diff") + outputMarkdown(c) : dataMarkdown(c);
   },
 };

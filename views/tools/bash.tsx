@@ -1,6 +1,7 @@
 import { optNum, str } from "../lib/format.ts";
 import { highlight } from "../lib/highlight.ts";
-import { Output } from "../parts/common.tsx";
+import { Output } from "../lib/blocks.tsx";
+import { fence, outputMarkdown } from "../lib/markdown-out.ts";
 import type { ToolView } from "./types.ts";
 
 export const bash: ToolView = {
@@ -25,4 +26,5 @@ export const bash: ToolView = {
       </>
     );
   },
+  markdown: (c) => fence(str(c.input.command), "bash") + outputMarkdown(c),
 };

@@ -1,18 +1,10 @@
-import { obj, relPath, str } from "../lib/format.ts";
-import { makePatch, patchStats, renderDiff } from "../lib/diff.ts";
-import { Output } from "../parts/common.tsx";
+import { relPath, str } from "../lib/format.ts";
+import { patchStats, renderDiff } from "../lib/diff.ts";
+import { editPatch } from "../lib/shapes.ts";
+import { Output } from "../lib/blocks.tsx";
 import type { RenderCtx } from "../context.ts";
-import type { ToolCall, ToolView } from "./types.ts";
-
-/** The patch OpenCode recorded, or one computed from the edit's input while it has none (pending, error). */
-export function editPatch(c: ToolCall): string | undefined {
-  const recorded = str(c.metadata.diff) || str(obj(c.metadata.filediff).patch);
-  if (recorded) return recorded;
-  const before = str(c.input.oldString);
-  const after = str(c.input.newString);
-  if (!before && !after) return undefined;
-  return makePatch(str(c.input.filePath), before, after);
-}
+import { fence, outputMarkdown } from "../lib/markdown-out.ts";
+import type { ToolView } from "./types.ts";
 
 export function DiffBlock(props: { patch: string | undefined; fallback?: { before: string; after: string }; ctx: RenderCtx }): JSX.Element {
   if (props.patch) {
@@ -49,5 +41,9 @@ export const edit: ToolView = {
         />
       </>
     );
+  },
+  markdown(c) {
+    const patch = editPatch(c);
+    return `\`${str(c.input.filePath)}\`\n\n` + (patch ? fence(patch, "diff") : "") + outputMarkdown(c);
   },
 };

@@ -1,5 +1,6 @@
 import { prettyJson, str } from "../lib/format.ts";
-import { Output } from "../parts/common.tsx";
+import { Output } from "../lib/blocks.tsx";
+import { dataMarkdown } from "../lib/markdown-out.ts";
 import type { ToolView } from "./types.ts";
 
 /** MCP and unknown tools: their input and output as data. */
@@ -22,4 +23,5 @@ export const generic: ToolView = {
       </>
     );
   },
+  markdown: dataMarkdown,
 };

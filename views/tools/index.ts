@@ -1,4 +1,4 @@
-// The one table of tool renderers: adding a tool is one file plus one line here.
+// The one table of tools: adding a tool is one file (page and Markdown form) plus one line here.
 import { applyPatch } from "./apply-patch.tsx";
 import { bash } from "./bash.tsx";
 import { edit } from "./edit.tsx";
@@ -34,5 +34,3 @@ const TOOLS: Record<string, ToolView> = {
 export function toolView(name: string): ToolView {
   return Object.hasOwn(TOOLS, name) ? TOOLS[name]! : generic;
 }
-
-export const KNOWN_TOOLS = Object.keys(TOOLS);

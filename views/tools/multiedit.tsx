@@ -1,6 +1,7 @@
 import { arr, obj, relPath, str } from "../lib/format.ts";
 import { makePatch } from "../lib/diff.ts";
 import { DiffBlock } from "./edit.tsx";
+import { dataMarkdown, fence, outputMarkdown } from "../lib/markdown-out.ts";
 import type { ToolView } from "./types.ts";
 
 export const multiedit: ToolView = {
@@ -16,5 +17,9 @@ export const multiedit: ToolView = {
         return <DiffBlock patch={makePatch(path, before, after)} fallback={{ before, after }} ctx={ctx} />;
       })
       .join("");
+  },
+  markdown(c) {
+    const recorded = str(c.metadata.diff) || str(obj(c.metadata.filediff).patch);
+    return recorded ? `\`${str(c.input.filePath)}\`\n\n` + fence(recorded, "diff") + outputMarkdown(c) : dataMarkdown(c);
   },
 };

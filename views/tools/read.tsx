@@ -1,6 +1,7 @@
 import { num, obj, optNum, relPath, str } from "../lib/format.ts";
 import { languageForPath } from "../lib/highlight.ts";
-import { Output } from "../parts/common.tsx";
+import { Output } from "../lib/blocks.tsx";
+import { dataMarkdown } from "../lib/markdown-out.ts";
 import type { ToolView } from "./types.ts";
 
 export const read: ToolView = {
@@ -28,4 +29,5 @@ export const read: ToolView = {
       </>
     );
   },
+  markdown: dataMarkdown,
 };

@@ -1,6 +1,7 @@
 // grep, glob and list: a pattern or directory and the matches found.
 import { optNum, relPath, str } from "../lib/format.ts";
-import { Output } from "../parts/common.tsx";
+import { Output } from "../lib/blocks.tsx";
+import { dataMarkdown } from "../lib/markdown-out.ts";
 import type { ToolCall, ToolView } from "./types.ts";
 import type { RenderCtx } from "../context.ts";
 
@@ -37,6 +38,7 @@ export const grep: ToolView = {
       ["in", relPath(str(c.input.path), ctx.root)],
       ["include", str(c.input.include)],
     ]),
+  markdown: dataMarkdown,
 };
 
 export const glob: ToolView = {
@@ -46,9 +48,11 @@ export const glob: ToolView = {
       ["pattern", str(c.input.pattern)],
       ["in", relPath(str(c.input.path), ctx.root)],
     ]),
+  markdown: dataMarkdown,
 };
 
 export const list: ToolView = {
   subject: (c, ctx) => relPath(str(c.input.path), ctx.root) || ".",
   body: (c, ctx) => Results(c, ctx, [["path", str(c.input.path)]]),
+  markdown: dataMarkdown,
 };

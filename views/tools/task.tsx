@@ -1,19 +1,13 @@
 import { obj, str } from "../lib/format.ts";
 import { MARKDOWN_MAX_CHARS, renderMarkdown } from "../lib/markdown.ts";
-import { Output } from "../parts/common.tsx";
+import { Output } from "../lib/blocks.tsx";
 import type { RenderCtx } from "../context.ts";
-import type { ToolCall, ToolView } from "./types.ts";
+import { taskSessionId } from "../lib/shapes.ts";
+import { dataMarkdown } from "../lib/markdown-out.ts";
+import type { ToolView } from "./types.ts";
 
 /** Sub-sessions deeper than this are linked by title only; nobody reads a tenth level. */
 const MAX_DEPTH = 4;
-
-/** The child session id: recorded in metadata, or named in the output by newer OpenCode versions. */
-export function taskSessionId(c: ToolCall): string {
-  const id = str(c.metadata.sessionId) || str(c.metadata.sessionID) || str(obj(c.metadata.session).id);
-  if (id) return id;
-  const m = /task_id:\s*(ses_[0-9A-Za-z]+)/.exec(c.output.slice(0, 2000));
-  return m ? m[1]! : "";
-}
 
 function stripResultTags(text: string): string {
   return text.replace(/^\s*task_id:.*\n+/, "").replace(/<\/?task_result>/g, "").trim();
@@ -63,4 +57,5 @@ export const task: ToolView = {
       </>
     );
   },
+  markdown: (c, m) => dataMarkdown(c) + m.subsession(taskSessionId(c)),
 };

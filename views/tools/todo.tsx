@@ -1,4 +1,5 @@
 import { arr, obj, str } from "../lib/format.ts";
+import { outputMarkdown } from "../lib/markdown-out.ts";
 import type { ToolCall, ToolView } from "./types.ts";
 
 const MARK: Record<string, string> = { completed: "☑", in_progress: "◐", pending: "☐", cancelled: "☒" };
@@ -42,6 +43,20 @@ export const todo: ToolView = {
           );
         })}
       </ul>
+    );
+  },
+  markdown(c) {
+    const todos = todosOf(c);
+    if (!todos.length) return outputMarkdown(c);
+    return (
+      todos
+        .map((t) => {
+          const item = obj(t);
+          const status = str(item.status) || "pending";
+          const priority = str(item.priority);
+          return `- [${status === "completed" ? "x" : " "}] ${str(item.content).replace(/\n/g, " ")} (${status}${priority ? `, ${priority}` : ""})`;
+        })
+        .join("\n") + "\n"
     );
   },
 };

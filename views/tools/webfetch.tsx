@@ -1,6 +1,7 @@
 import { escapeHtml } from "@kitajs/html";
 import { str } from "../lib/format.ts";
-import { Output } from "../parts/common.tsx";
+import { Output } from "../lib/blocks.tsx";
+import { dataMarkdown } from "../lib/markdown-out.ts";
 import type { ToolView } from "./types.ts";
 
 export const webfetch: ToolView = {
@@ -22,6 +23,7 @@ export const webfetch: ToolView = {
       </>
     );
   },
+  markdown: dataMarkdown,
 };
 
 /** websearch / codesearch: a query and what came back. */
@@ -35,4 +37,5 @@ export const websearch: ToolView = {
       </>
     );
   },
+  markdown: dataMarkdown,
 };

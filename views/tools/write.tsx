@@ -1,6 +1,7 @@
 import { relPath, str } from "../lib/format.ts";
 import { languageForPath } from "../lib/highlight.ts";
-import { Output } from "../parts/common.tsx";
+import { Output } from "../lib/blocks.tsx";
+import { fence, outputMarkdown } from "../lib/markdown-out.ts";
 import type { ToolView } from "./types.ts";
 
 export const write: ToolView = {
@@ -16,4 +17,5 @@ export const write: ToolView = {
       </>
     );
   },
+  markdown: (c) => `\`${str(c.input.filePath)}\`\n\n` + fence(str(c.input.content)) + outputMarkdown(c),
 };

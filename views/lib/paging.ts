@@ -3,6 +3,7 @@
 // permalinks) stable. The first page is small so it paints fast.
 import type { MessageWithParts, ShareData } from "../../src/core/model.ts";
 import { anchorId, arr, obj, str } from "./format.ts";
+import { taskSessionId, toolCall } from "./shapes.ts";
 
 export interface PagePlan {
   /** [start, end) message indexes of each page; at least one page. */
@@ -31,14 +32,6 @@ function valuesWeight(value: unknown): number {
   return w;
 }
 
-function taskTarget(state: Record<string, unknown>): string {
-  const meta = obj(state.metadata);
-  const id = str(meta.sessionId) || str(meta.sessionID) || str(obj(meta.session).id);
-  if (id) return id;
-  const m = /task_id:\s*(ses_[0-9A-Za-z]+)/.exec(str(state.output).slice(0, 2000));
-  return m ? m[1]! : "";
-}
-
 /** Approximate rendered size of a message, counting sub-sessions placed under its task calls. */
 function messageWeight(m: unknown, data: ShareData, linked: Set<string>, depth: number): number {
   let w = 300;
@@ -53,7 +46,7 @@ function messageWeight(m: unknown, data: ShareData, linked: Set<string>, depth: 
       const meta = obj(state.metadata);
       w += cap(str(meta.diff).length);
       if (part.tool === "task") {
-        const id = taskTarget(state);
+        const id = taskSessionId(toolCall(part));
         const sub = id ? obj(obj(data.subsessions)[id]) : undefined;
         if (id && sub && !linked.has(id) && depth < 5) {
           linked.add(id);

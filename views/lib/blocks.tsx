@@ -1,7 +1,7 @@
 // Building blocks shared by part and tool renderers.
-import { escapeHtml, type Children } from "@kitajs/html";
-import { countLines, fmtBytes } from "../lib/format.ts";
-import { highlight } from "../lib/highlight.ts";
+import type { Children } from "@kitajs/html";
+import { countLines, fmtBytes } from "./format.ts";
+import { highlight } from "./highlight.ts";
 import type { RenderCtx } from "../context.ts";
 
 /** Lines shown before "show more". */
@@ -79,8 +79,4 @@ export function Field(props: { name: string; children: Children }): JSX.Element 
       <span class="field-value">{props.children}</span>
     </div>
   );
-}
-
-export function escapeText(value: string): JSX.Element {
-  return escapeHtml(value);
 }
