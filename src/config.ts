@@ -8,6 +8,7 @@ export type Ttl = number | null;
 
 /** The shortest lifetime a share may have: anything shorter is a mistake, not a policy. */
 export const MIN_SHARE_TTL_SECONDS = 60;
+import { parseCidr, type Cidr } from "./core/cidr.ts";
 
 export interface S3Config {
   endpoint: string;
@@ -34,6 +35,12 @@ export interface Config {
   shareTtlDefault: Ttl;
   /** Longest lifetime a share may have, in seconds; null = unlimited. */
   shareTtlMax: Ttl;
+  /** Who may create shares: anyone, or holders of a creation token (and CREATE_ALLOW_CIDRS). */
+  createAccess: "open" | "token";
+  /** Client networks that may create without a token when createAccess is "token". */
+  createAllowCidrs: Cidr[];
+  /** Refuse creations, syncs and expiry changes with 503; reads keep working. */
+  readOnly: boolean;
 }
 
 export class ConfigError extends Error {
@@ -66,6 +73,9 @@ export const ENV_VARS: EnvVarDoc[] = [
   { name: "PRESIGN_TTL_SECONDS", default: "3600", meaning: "lifetime of an upload URL" },
   { name: "SHARE_TTL_DEFAULT", default: "never", meaning: "lifetime of a share that asks for none (90s, 12h, 30d, never)" },
   { name: "SHARE_TTL_MAX", default: "never", meaning: "longest lifetime a share may have; longer requests are shortened to it" },
+  { name: "CREATE_ACCESS", default: "open", meaning: "who may create shares: open (anyone) or token (Authorization: Bearer bst_…; see better-share tokens)" },
+  { name: "CREATE_ALLOW_CIDRS", default: "", meaning: "with CREATE_ACCESS=token: comma-separated IPv4/IPv6 CIDRs that may create without a token (client IP per TRUST_PROXY)" },
+  { name: "READ_ONLY", default: "false", meaning: "answer creations, syncs and expiry changes with 503 READ_ONLY; pages and reads keep working" },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -183,6 +193,20 @@ export function loadConfig(env: Env = process.env, overrides: Overrides = {}): C
       throw new ConfigError(`SHARE_TTL_DEFAULT (${read(env, "SHARE_TTL_DEFAULT")}) is longer than SHARE_TTL_MAX (${read(env, "SHARE_TTL_MAX")}); shorten it or raise the max.`);
     shareTtlDefault = shareTtlMax;
   }
+  const accessRaw = (read(env, "CREATE_ACCESS") ?? "open").toLowerCase();
+  if (accessRaw !== "open" && accessRaw !== "token")
+    throw new ConfigError(`CREATE_ACCESS must be "open" or "token", got "${read(env, "CREATE_ACCESS")}".`);
+  const createAccess = accessRaw;
+  const createAllowCidrs: Cidr[] = [];
+  for (const item of (read(env, "CREATE_ALLOW_CIDRS") ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
+    const c = parseCidr(item);
+    if (typeof c === "string") throw new ConfigError(`CREATE_ALLOW_CIDRS: ${c} (expected comma-separated CIDRs like 10.0.0.0/8, fd00::/8).`);
+    createAllowCidrs.push(c);
+  }
+  if (createAllowCidrs.length > 0 && createAccess !== "token")
+    throw new ConfigError(
+      "CREATE_ALLOW_CIDRS only applies with CREATE_ACCESS=token (with open access anyone may create); set CREATE_ACCESS=token or unset CREATE_ALLOW_CIDRS.",
+    );
 
   return {
     baseUrl,
@@ -198,6 +222,9 @@ export function loadConfig(env: Env = process.env, overrides: Overrides = {}): C
     presignTtlSeconds: int(env, "PRESIGN_TTL_SECONDS", 3600, 60, 7 * 24 * 3600),
     shareTtlDefault,
     shareTtlMax,
+    createAccess,
+    createAllowCidrs,
+    readOnly: bool(env, "READ_ONLY"),
   };
 }
 

@@ -82,3 +82,39 @@ describe("README", () => {
     expect(readme).toContain("make test");
   });
 });
+
+describe("public-instance settings", () => {
+  test("defaults: open creation, no CIDRs, writable", () => {
+    const c = loadConfig({});
+    expect(c.createAccess).toBe("open");
+    expect(c.createAllowCidrs).toEqual([]);
+    expect(c.readOnly).toBe(false);
+  });
+
+  test("token access with IPv4 and IPv6 CIDRs and single addresses", () => {
+    const c = loadConfig({ CREATE_ACCESS: "Token", CREATE_ALLOW_CIDRS: " 10.0.0.0/8, fd00::/8 ,192.168.1.7,::1", READ_ONLY: "true" });
+    expect(c.createAccess).toBe("token");
+    expect(c.createAllowCidrs).toEqual([
+      { address: "10.0.0.0", prefix: 8, family: "ipv4" },
+      { address: "fd00::", prefix: 8, family: "ipv6" },
+      { address: "192.168.1.7", prefix: 32, family: "ipv4" },
+      { address: "::1", prefix: 128, family: "ipv6" },
+    ]);
+    expect(c.readOnly).toBe(true);
+  });
+
+  test.each([
+    [{ CREATE_ACCESS: "tokens" }, "CREATE_ACCESS"],
+    [{ CREATE_ACCESS: "token", CREATE_ALLOW_CIDRS: "10.0.0.0/33" }, "CREATE_ALLOW_CIDRS"],
+    [{ CREATE_ACCESS: "token", CREATE_ALLOW_CIDRS: "::1/129" }, "CREATE_ALLOW_CIDRS"],
+    [{ CREATE_ACCESS: "token", CREATE_ALLOW_CIDRS: "10.0.0/8" }, "CREATE_ALLOW_CIDRS"],
+    [{ CREATE_ACCESS: "token", CREATE_ALLOW_CIDRS: "10.0.0.0/8/1" }, "CREATE_ALLOW_CIDRS"],
+    [{ CREATE_ACCESS: "token", CREATE_ALLOW_CIDRS: "10.0.0.0/-1" }, "CREATE_ALLOW_CIDRS"],
+    [{ CREATE_ACCESS: "token", CREATE_ALLOW_CIDRS: "example.com/24" }, "CREATE_ALLOW_CIDRS"],
+    [{ CREATE_ALLOW_CIDRS: "10.0.0.0/8" }, "CREATE_ALLOW_CIDRS only applies with CREATE_ACCESS=token"],
+    [{ READ_ONLY: "maybe" }, "READ_ONLY"],
+  ])("%p is refused naming %p", (env, name) => {
+    expect(() => loadConfig(env as Record<string, string>)).toThrow(ConfigError);
+    expect(() => loadConfig(env as Record<string, string>)).toThrow(name as string);
+  });
+});
