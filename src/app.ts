@@ -3,6 +3,7 @@
 import { Elysia } from "elysia";
 import type { Config } from "./config.ts";
 import { ShareService, type ServiceOptions } from "./core/shares.ts";
+import { CreateAccess } from "./http/create-access.ts";
 import { clientIp, RateLimiter } from "./http/rate-limit.ts";
 import { ApiError } from "./core/errors.ts";
 import { missingRoute, toResponse } from "./http/errors.ts";
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): App {
   const routeDeps: RouteDeps = {
     service,
     limiter,
+    access: new CreateAccess(shares, config),
     config,
     ipOf: (req) => ips.get(req) ?? "unknown",
     version: VERSION,

@@ -79,7 +79,7 @@ export class ShareService implements ShareSource {
   // ── seed protocol ──────────────────────────────────────────────────────────
 
   /** Creates a share for the plugin. The caller has checked id formats and counted the rate limit. */
-  async createSeed(input: { shareId: string; sessionId: string; size?: number }): Promise<SeedCreated> {
+  async createSeed(input: { shareId: string; sessionId: string; size?: number; owner?: string | null }): Promise<SeedCreated> {
     this.checkSize(input.size);
     const secret = newSecret();
     const res = await this.shares.insert({
@@ -88,6 +88,7 @@ export class ShareService implements ShareSource {
       secretHash: hashSecret(secret),
       protocol: "seed",
       sizeBytes: input.size ?? null,
+      owner: input.owner ?? null,
     });
     if (res !== "created")
       throw new ApiError(409, "SHARE_EXISTS", "This session is already shared; sync it with its secret or delete the share first.");
@@ -130,14 +131,14 @@ export class ShareService implements ShareSource {
 
   // ── native protocol ────────────────────────────────────────────────────────
 
-  async createNative(sessionId: string): Promise<{ id: string; url: string; secret: string }> {
+  async createNative(sessionId: string, owner: string | null = null): Promise<{ id: string; url: string; secret: string }> {
     const existing = await this.shares.getBySession(sessionId);
     if (existing)
       throw new ApiError(409, "SHARE_EXISTS", "This session is already shared; unshare it first to share it again.");
     const secret = newSecret();
     let shareId = shareIdFromSession(sessionId);
     for (let attempt = 0; attempt < 8; attempt++) {
-      const res = await this.shares.insert({ shareId, sessionId, secretHash: hashSecret(secret), protocol: "native" });
+      const res = await this.shares.insert({ shareId, sessionId, secretHash: hashSecret(secret), protocol: "native", owner });
       if (res === "created") {
         this.forget(shareId);
         return { id: shareId, url: this.shareUrl(shareId), secret };

@@ -3,12 +3,13 @@ import { Elysia } from "elysia";
 import { ApiError, tooLarge } from "../core/errors.ts";
 import type { DiskBlobStore } from "../stores/blob-store.disk.ts";
 import { json } from "../http/respond.ts";
-import { shareIdParam, type RouteDeps } from "./context.ts";
+import { assertWritable, shareIdParam, type RouteDeps } from "./context.ts";
 
 export function blobRoutes(deps: RouteDeps, disk: DiskBlobStore | null) {
   return new Elysia({ name: "blob" }).put(
     "/api/blob/:id",
     async ({ params, request }) => {
+      assertWritable(deps);
       const id = shareIdParam(params.id);
       if (!disk) throw new ApiError(404, "NOT_FOUND_ROUTE", "This server stores sessions in S3; upload to the presigned URL the API returned.");
       const check = disk.checkUpload(id, new URL(request.url).searchParams);

@@ -5,7 +5,7 @@ import { ApiError } from "../core/errors.ts";
 import { isSessionId } from "../core/ids.ts";
 import type { NativeItem, NativeItemType } from "../core/model.ts";
 import { json, onlyFields, secretField, readJsonObject } from "../http/respond.ts";
-import { shareIdParam, SMALL_BODY, underShareLimit, type RouteDeps } from "./context.ts";
+import { assertWritable, shareIdParam, SMALL_BODY, underShareLimit, type RouteDeps } from "./context.ts";
 
 const TYPES = new Set<NativeItemType>(["session", "message", "part", "session_diff", "model"]);
 
@@ -30,18 +30,21 @@ export function nativeApi(deps: RouteDeps) {
     .post(
       "/api/share",
       async ({ request }) => {
+        assertWritable(deps);
         const body = await readJsonObject(request, SMALL_BODY);
         onlyFields(body, ["sessionID"]);
         if (!isSessionId(body.sessionID))
           throw new ApiError(400, "INVALID_SESSION_ID", 'sessionID must be an OpenCode session id ("ses_" followed by letters and digits).');
         const sessionID = body.sessionID;
-        return json(await underShareLimit(deps, request, () => service.createNative(sessionID)));
+        const owner = await deps.access.check(request, deps.ipOf(request));
+        return json(await underShareLimit(deps, request, () => service.createNative(sessionID, owner)));
       },
       { parse: "none" },
     )
     .post(
       "/api/share/:id/sync",
       async ({ params, request }) => {
+        assertWritable(deps);
         const id = shareIdParam(params.id);
         const body = await readJsonObject(request, deps.config.maxShareBytes);
         onlyFields(body, ["secret", "data"]);

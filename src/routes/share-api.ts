@@ -4,7 +4,7 @@ import { Elysia } from "elysia";
 import { ApiError, tooLarge } from "../core/errors.ts";
 import { isSessionId, isShareId } from "../core/ids.ts";
 import { json, onlyFields, secretField, optionalSize, readJsonObject } from "../http/respond.ts";
-import { shareIdParam, SMALL_BODY, underShareLimit, type RouteDeps } from "./context.ts";
+import { assertWritable, shareIdParam, SMALL_BODY, underShareLimit, type RouteDeps } from "./context.ts";
 
 /** Store checks, shared by all health requests within one second so probes cannot load the stores. */
 function healthCheck(deps: RouteDeps) {
@@ -44,6 +44,7 @@ export function shareApi(deps: RouteDeps) {
     .post(
       "/api/share/presign",
       async ({ request }) => {
+        assertWritable(deps);
         const body = await readJsonObject(request, SMALL_BODY);
         onlyFields(body, ["shareId", "sessionId", "size"]);
         const { shareId, sessionId } = body;
@@ -54,14 +55,16 @@ export function shareApi(deps: RouteDeps) {
         if (!sessionId.endsWith(shareId))
           throw new ApiError(400, "ID_MISMATCH", "shareId must be the last 8 characters of sessionId.");
         const size = optionalSize(body);
+        const owner = await deps.access.check(request, deps.ipOf(request));
         if (size !== undefined && size > deps.config.maxShareBytes) throw tooLarge(deps.config.maxShareBytes, size);
-        return json(await underShareLimit(deps, request, () => service.createSeed({ shareId, sessionId, size })));
+        return json(await underShareLimit(deps, request, () => service.createSeed({ shareId, sessionId, size, owner })));
       },
       { parse: "none" },
     )
     .post(
       "/api/share/:id/presign",
       async ({ params, request }) => {
+        assertWritable(deps);
         const id = shareIdParam(params.id);
         const body = await readJsonObject(request, SMALL_BODY, { optional: true });
         onlyFields(body, ["size"]);
