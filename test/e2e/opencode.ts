@@ -293,7 +293,7 @@ export async function startOpenCode(options: OpenCodeOptions): Promise<OpenCode>
 
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${url}/config`, proc, output, options.startTimeoutMs ?? 60_000);
+    await waitForHttp(`${url}/config`, proc, output, options.startTimeoutMs ?? 110_000);
   } catch (error) {
     await handle.kill();
     live.delete(handle);
