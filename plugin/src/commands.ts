@@ -33,7 +33,20 @@ export interface CommandOutcome {
   variant: "info" | "success" | "warning" | "error";
 }
 
-export async function runCommand(name: CommandName, sessionId: string, ctx: CommandContext): Promise<CommandOutcome> {
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/** `/share 7d` → seconds; `null` for "never" or nothing (no expiry); undefined when it is not a duration the server accepts (>= 60 s). */
+export function parseDuration(text: string): number | null | undefined {
+  const t = text.trim().toLowerCase();
+  if (t === "" || t === "never") return null;
+  const m = /^(\d{1,9})\s*([smhdw]?)$/.exec(t);
+  if (!m) return undefined;
+  const seconds = Number(m[1]) * UNITS[m[2] || "s"]!;
+  return seconds >= 60 ? seconds : undefined;
+}
+
+/** `args` is what the user typed after the command (`/share 7d`). */
+export async function runCommand(name: CommandName, sessionId: string, ctx: CommandContext, args = ""): Promise<CommandOutcome> {
   if (ctx.disabledReason || !ctx.uploader) {
     return { text: `better-share is off: ${ctx.disabledReason ?? "not configured"}`, variant: "error" };
   }
@@ -41,8 +54,16 @@ export async function runCommand(name: CommandName, sessionId: string, ctx: Comm
   try {
     switch (name) {
       case "share": {
-        const record = await uploader.share(sessionId);
-        return { text: `Shared: ${record.url}\nIt stays in sync as the session continues; /unshare deletes it.`, variant: "success" };
+        const expiresIn = parseDuration(args);
+        if (expiresIn === undefined) {
+          return {
+            text: `"${args.trim()}" is not a duration: use /share alone, or with a number and s, m, h, d or w of at least a minute (e.g. /share 7d).`,
+            variant: "error",
+          };
+        }
+        const record = await uploader.share(sessionId, { expiresIn: expiresIn ?? undefined });
+        const expiry = expiresIn ? ` The server deletes it ${args.trim()} after it was created.` : "";
+        return { text: `Shared: ${record.url}\nIt stays in sync as the session continues; /unshare deletes it.${expiry}`, variant: "success" };
       }
       case "unshare": {
         const result = await uploader.unshare(sessionId);
@@ -77,8 +98,8 @@ export async function runCommand(name: CommandName, sessionId: string, ctx: Comm
  * Runs one of our commands and reports it. Only a throw keeps OpenCode from
  * sending the command's template to the model, so the caller throws after this.
  */
-export async function handleCommand(name: CommandName, sessionId: string, ctx: CommandContext): Promise<CommandOutcome> {
-  const outcome = await runCommand(name, sessionId, ctx);
+export async function handleCommand(name: CommandName, sessionId: string, ctx: CommandContext, args = ""): Promise<CommandOutcome> {
+  const outcome = await runCommand(name, sessionId, ctx, args);
   ctx.notify(outcome.text.split("\n")[0]!, outcome.variant);
   await ctx.note(sessionId, `[better-share] ${outcome.text}`).catch((err) => {
     ctx.log("warn", "could not store the share note", { sessionID: sessionId, error: errorMessage(err) });

@@ -79,7 +79,7 @@ export async function createHooks(input: Pick<PluginInput, "client">, options?: 
     "command.execute.before": async (input) => {
       if (!isOurCommand(input.command)) return;
       // Only our own commands ever reach here; anything else returned above.
-      await handleCommand(input.command, input.sessionID, runtime.commands).catch((err) =>
+      await handleCommand(input.command, input.sessionID, runtime.commands, input.arguments).catch((err) =>
         log("error", `/${input.command} failed`, { error: errorMessage(err) }),
       );
       throw new CommandHandled(input.command);
