@@ -8,7 +8,9 @@ import { clientIp, RateLimiter } from "./http/rate-limit.ts";
 import { ApiError } from "./core/errors.ts";
 import { missingRoute, toResponse } from "./http/errors.ts";
 import { json } from "./http/respond.ts";
+import { routeMatcher } from "./http/route-pattern.ts";
 import { applySecurityHeaders } from "./http/security.ts";
+import { lineLogger, type Logger } from "./log.ts";
 import { blobRoutes } from "./routes/blob.ts";
 import type { RouteDeps } from "./routes/context.ts";
 import { nativeApi } from "./routes/native-api.ts";
@@ -23,6 +25,9 @@ export interface AppDeps {
   config: Config;
   shares: ShareStore;
   blobs: BlobStore;
+  /** Where request and error lines go; default: `log`, one line at a time, in config.logFormat. */
+  logger?: Logger;
+  /** A line sink for tests and embedders, used when no `logger` is given; default console.log. */
   log?: (line: string) => void;
   service?: ServiceOptions;
 }
@@ -37,7 +42,8 @@ export interface App {
 
 export function createApp(deps: AppDeps): App {
   const { config, shares, blobs } = deps;
-  const log = deps.log ?? ((line: string) => console.log(line));
+  const logger = deps.logger ?? lineLogger(config.logFormat, deps.log ?? ((line: string) => console.log(line)));
+  const log = (line: string) => logger.error(line);
   const service = new ShareService(shares, blobs, config, deps.service);
   const limiter = new RateLimiter(shares, {
     sharesPerHour: config.rateLimitSharesPerHour,
@@ -69,6 +75,8 @@ export function createApp(deps: AppDeps): App {
     .use(nativeApi(routeDeps))
     .use(blobRoutes(routeDeps, blobs instanceof DiskBlobStore ? blobs : null))
     .use(pagesRoutes({ source: service, baseUrl: config.baseUrl }));
+  // Resolved on first use: routes added to `elysia` after createApp still get their pattern.
+  let matchRoute: ReturnType<typeof routeMatcher> | null = null;
 
   async function handle(request: Request, peer: string | null = null): Promise<Response> {
     const started = performance.now();
@@ -85,7 +93,15 @@ export function createApp(deps: AppDeps): App {
       res = toResponse(e, log, `${request.method} ${path}`);
     }
     applySecurityHeaders(res);
-    log(`${request.method} ${path} ${res.status} ${(performance.now() - started).toFixed(1)}ms`);
+    const match = (matchRoute ??= routeMatcher(elysia.routes))(request.method, path);
+    logger.access({
+      method: request.method,
+      route: match?.route ?? null,
+      path,
+      status: res.status,
+      ms: performance.now() - started,
+      shareId: match?.id ?? null,
+    });
     return res;
   }
 

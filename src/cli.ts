@@ -7,6 +7,7 @@ import { migrateCommand } from "./commands/migrate.ts";
 import { sharesCommands } from "./commands/shares.ts";
 import { tokensCommands } from "./commands/tokens.ts";
 import { startServer, StartupError } from "./commands/serve.ts";
+import { bufferedLogger, stdoutSink } from "./log.ts";
 import { VERSION } from "./version.ts";
 
 /** Admin command groups (`better-share <group> <command>`), each parsed by src/commands/admin.ts. */
@@ -112,9 +113,10 @@ async function main(argv: string[]): Promise<number> {
     }
   }
 
+  const logger = bufferedLogger(config.logFormat, stdoutSink());
   let running;
   try {
-    running = await startServer(config);
+    running = await startServer(config, logger);
   } catch (e) {
     if (e instanceof StartupError) fail(e.message, 1);
     const err = e as NodeJS.ErrnoException;
@@ -123,13 +125,14 @@ async function main(argv: string[]): Promise<number> {
     fail(`could not start: ${err?.message ?? String(e)}`, 1);
   }
   const onSignal = (sig: string) => {
-    console.log(`${sig} received: finishing in-flight requests`);
+    logger.info(`${sig} received: finishing in-flight requests`);
     void running.stop();
   };
   process.once("SIGTERM", () => onSignal("SIGTERM"));
   process.once("SIGINT", () => onSignal("SIGINT"));
   await running.done;
-  console.log("stopped");
+  logger.info("stopped");
+  await logger.flush();
   return 0;
 }
 

@@ -9,6 +9,7 @@ export type Ttl = number | null;
 /** The shortest lifetime a share may have: anything shorter is a mistake, not a policy. */
 export const MIN_SHARE_TTL_SECONDS = 60;
 import { parseCidr, type Cidr } from "./core/cidr.ts";
+import { LOG_FORMATS, type LogFormat } from "./log.ts";
 
 export interface S3Config {
   endpoint: string;
@@ -41,6 +42,7 @@ export interface Config {
   createAllowCidrs: Cidr[];
   /** Refuse creations, syncs and expiry changes with 503; reads keep working. */
   readOnly: boolean;
+  logFormat: LogFormat;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +78,7 @@ export const ENV_VARS: EnvVarDoc[] = [
   { name: "CREATE_ACCESS", default: "open", meaning: "who may create shares: open (anyone) or token (Authorization: Bearer bst_…; see better-share tokens)" },
   { name: "CREATE_ALLOW_CIDRS", default: "", meaning: "with CREATE_ACCESS=token: comma-separated IPv4/IPv6 CIDRs that may create without a token (client IP per TRUST_PROXY)" },
   { name: "READ_ONLY", default: "false", meaning: "answer creations, syncs and expiry changes with 503 READ_ONLY; pages and reads keep working" },
+  { name: "LOG_FORMAT", default: "text", meaning: "text, or json: one object per line (time, level, method, route, status, ms, share)" },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -127,6 +130,13 @@ function ttl(env: Env, name: string): Ttl {
   }
   if (seconds !== null && seconds < MIN_SHARE_TTL_SECONDS) throw new ConfigError(`${name} must be at least 60s (or never); got "${raw}".`);
   return seconds;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be ${allowed.join(" or ")}, got "${raw}".`);
+  return raw as T;
 }
 
 export interface Overrides {
@@ -225,6 +235,7 @@ export function loadConfig(env: Env = process.env, overrides: Overrides = {}): C
     createAccess,
     createAllowCidrs,
     readOnly: bool(env, "READ_ONLY"),
+    logFormat: oneOf(env, "LOG_FORMAT", LOG_FORMATS, "text"),
   };
 }
 

@@ -3,6 +3,7 @@
 import { createApp } from "../app.ts";
 import { describeStores, type Config } from "../config.ts";
 import { toResponse } from "../http/errors.ts";
+import { lineLogger, type Logger } from "../log.ts";
 import { openBlobStore, openShareStore } from "../stores/open.ts";
 import { VERSION } from "../version.ts";
 
@@ -17,7 +18,8 @@ export interface Running {
   done: Promise<void>;
 }
 
-export async function startServer(config: Config, log: (line: string) => void = (l) => console.log(l)): Promise<Running> {
+export async function startServer(config: Config, logger: Logger = lineLogger(config.logFormat, (l) => console.log(l))): Promise<Running> {
+  const log = (line: string) => logger.info(line);
   const shares = openShareStore(config, log);
   const blobs = openBlobStore(config, log);
   try {
@@ -35,7 +37,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
     throw new StartupError(`Cannot reach the share store (${describeStores(config).share}): ${(e as Error).message}`);
   }
 
-  const app = createApp({ config, shares, blobs, log });
+  const app = createApp({ config, shares, blobs, logger });
   const server = Bun.serve({
     hostname: config.host,
     port: config.port,
@@ -57,6 +59,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
       // Without `true`, stop() lets in-flight requests finish before resolving.
       await server.stop();
       await app.close();
+      await logger.flush();
       resolveDone();
     })());
   return { port: server.port!, url: `http://${config.host}:${server.port}`, stop, done };

@@ -1,0 +1,65 @@
+import { describe, expect, test } from "bun:test";
+import { bufferedLogger, lineLogger, loggedPath, MAX_LOGGED_PATH } from "../../src/log.ts";
+
+const entry = { method: "GET", route: "/share/:id", path: "/share/abcd1234", status: 200, ms: 1.234, shareId: "abcd1234" };
+
+describe("log lines", () => {
+  test("text: METHOD path status ms", () => {
+    const lines: string[] = [];
+    lineLogger("text", (l) => lines.push(l)).access(entry);
+    expect(lines).toEqual(["GET /share/abcd1234 200 1.2ms"]);
+  });
+
+  test("json: one object with time, level, method, route, path, status, ms, share", () => {
+    const lines: string[] = [];
+    const log = lineLogger("json", (l) => lines.push(l));
+    log.access(entry);
+    log.access({ ...entry, status: 503, route: null, shareId: null });
+    log.info("listening");
+    const [a, b, c] = lines.map((l) => JSON.parse(l));
+    expect(Object.keys(a)).toEqual(["time", "level", "method", "route", "path", "status", "ms", "share"]);
+    expect(a).toMatchObject({ level: "info", method: "GET", route: "/share/:id", path: "/share/abcd1234", status: 200, ms: 1.2, share: "abcd1234" });
+    expect(Number.isNaN(Date.parse(a.time))).toBe(false);
+    expect(b).toMatchObject({ level: "error", route: null, share: null });
+    expect(c).toMatchObject({ level: "info", msg: "listening" });
+    expect(lines.every((l) => !l.includes("\n"))).toBe(true);
+  });
+
+  test("a 10 KB path is cut to a bounded length and says so", () => {
+    const long = "/" + "a".repeat(10_240);
+    expect(loggedPath(long).length).toBeLessThan(MAX_LOGGED_PATH + 50);
+    expect(loggedPath(long)).toEndWith(`…(${long.length - MAX_LOGGED_PATH} more characters)`);
+    expect(loggedPath("/short")).toBe("/short");
+  });
+});
+
+describe("bufferedLogger", () => {
+  test("batches many lines into few writes, in order, without being asked to flush", async () => {
+    const writes: string[] = [];
+    const log = bufferedLogger("text", { write: (c) => void writes.push(c) });
+    for (let i = 0; i < 500; i++) log.access({ ...entry, path: `/p${i}` });
+    expect(writes.length).toBe(0);
+    const deadline = Date.now() + 5000;
+    while (writes.join("").split("\n").length < 501 && Date.now() < deadline) await Bun.sleep(10);
+    const lines = writes.join("").trimEnd().split("\n");
+    expect(lines.length).toBe(500);
+    expect(lines.map((l) => l.split(" ")[1])).toEqual(Array.from({ length: 500 }, (_, i) => `/p${i}`));
+    expect(writes.length).toBeLessThan(10);
+  });
+
+  test("flush() hands over everything pending, after earlier slow writes, and resolves when the sink has it", async () => {
+    const got: string[] = [];
+    const log = bufferedLogger("json", {
+      write: async (c) => {
+        await Bun.sleep(20);
+        got.push(c);
+      },
+    });
+    log.info("one");
+    await log.flush();
+    log.info("two");
+    log.error("three");
+    await log.flush();
+    expect(got.join("").trimEnd().split("\n").map((l) => JSON.parse(l).msg)).toEqual(["one", "two", "three"]);
+  });
+});
