@@ -43,15 +43,19 @@ export interface ShareApiOptions {
   fetch?: FetchLike;
   /** Per-request limit; a hung server must not hold a share's queue forever. */
   timeoutMs?: number;
+  /** Creation token, sent as `Authorization: Bearer` when creating a share and never otherwise. */
+  token?: string;
 }
 
 export class ShareApi {
   private readonly fetchImpl: FetchLike;
   private readonly timeoutMs: number;
+  private readonly token?: string;
 
   constructor(readonly baseUrl: string, options: ShareApiOptions = {}) {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.token = options.token;
   }
 
   shareUrl(shareId: string): string {
@@ -62,7 +66,7 @@ export class ShareApi {
     const body: CreateShareRequest = { shareId, sessionId, size };
     // Only when asked for: a server without expiry rejects the field.
     if (expiresIn !== undefined) body.expiresIn = expiresIn;
-    return this.json<CreatedShare>("POST", "/api/share/presign", body);
+    return this.json<CreatedShare>("POST", "/api/share/presign", body, undefined, this.token);
   }
 
   presign(shareId: string, secret: string, size: number): Promise<Presigned> {
@@ -84,10 +88,11 @@ export class ShareApi {
     await res.body?.cancel().catch(() => {});
   }
 
-  private async json<T>(method: string, path: string, body?: unknown, secret?: string): Promise<T> {
+  private async json<T>(method: string, path: string, body?: unknown, secret?: string, token?: string): Promise<T> {
     const headers: Record<string, string> = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (secret !== undefined) headers["X-Share-Secret"] = secret;
+    if (token !== undefined) headers.Authorization = `Bearer ${token}`;
     const res = await this.send(`${this.baseUrl}${path}`, {
       method,
       headers,

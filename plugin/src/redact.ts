@@ -73,6 +73,8 @@ const RULES: Rule[] = [
   { kind: "google-api-key", pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
   { kind: "google-oauth-secret", pattern: /\bGOCSPX-[A-Za-z0-9_-]{28}(?![A-Za-z0-9_-])/g },
   { kind: "npm-token", pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  // better-share's own creation tokens, e.g. an `echo $BETTER_SHARE_TOKEN` in a shared session.
+  { kind: "better-share-token", pattern: /\bbst_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g },
   { kind: "pypi-token", pattern: /\bpypi-AgE[A-Za-z0-9_-]{50,}/g },
   { kind: "huggingface-token", pattern: /\bhf_[A-Za-z0-9]{34,}\b/g },
   { kind: "sendgrid-key", pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/g },

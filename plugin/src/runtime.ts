@@ -56,6 +56,7 @@ export async function createRuntime(
       store,
       build: host.build,
       redact: settings.redact,
+      token: settings.token,
       home: overrides.home ?? homedir(),
       log,
       notify: host.notify,

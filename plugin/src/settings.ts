@@ -10,6 +10,8 @@ export interface BetterShareOptions {
   redact?: boolean;
   /** auto: OpenCode's built-in /share where it exists, own commands elsewhere. */
   mode?: Mode;
+  /** Creation token (bst_…) for a server with CREATE_ACCESS=token. Overrides BETTER_SHARE_TOKEN. Sent only when creating a share. */
+  token?: string;
 }
 
 export interface Settings {
@@ -17,6 +19,8 @@ export interface Settings {
   disabledReason?: string;
   redact: boolean;
   mode: Mode;
+  /** Creation token, trimmed; absent when none is configured. */
+  token?: string;
   problems: string[];
 }
 
@@ -37,17 +41,41 @@ export function resolveSettings(options: Record<string, unknown> | undefined, en
     else problems.push(`option "mode" must be "auto", "native" or "commands"; using "auto"`);
   }
 
+  const token = resolveToken(opts.token, env.BETTER_SHARE_TOKEN, problems);
+
   const fromOption = typeof opts.baseUrl === "string" && opts.baseUrl.trim() !== "";
   const raw = fromOption ? (opts.baseUrl as string) : env.BETTER_SHARE_BASE_URL;
   const source = fromOption ? `option "baseUrl"` : "BETTER_SHARE_BASE_URL";
   if (raw === undefined || raw.trim() === "") {
-    return { redact, mode, problems, disabledReason: "no server configured: set BETTER_SHARE_BASE_URL or the plugin option baseUrl" };
+    return { redact, mode, token, problems, disabledReason: "no server configured: set BETTER_SHARE_BASE_URL or the plugin option baseUrl" };
   }
   const baseUrl = normalizeBaseUrl(raw.trim());
   if (!baseUrl) {
-    return { redact, mode, problems, disabledReason: `${source} is not an http(s) URL: ${JSON.stringify(raw)}` };
+    return { redact, mode, token, problems, disabledReason: `${source} is not an http(s) URL: ${JSON.stringify(raw)}` };
   }
-  return { baseUrl, redact, mode, problems };
+  return { baseUrl, redact, mode, token, problems };
+}
+
+/**
+ * The creation token from the option or BETTER_SHARE_TOKEN. Surrounding
+ * whitespace is dropped: a token pasted into an env file or read with
+ * `$(cat token-file)` often carries a newline, which no HTTP header may hold.
+ * A value that still is not one printable word is reported and not sent.
+ */
+function resolveToken(option: unknown, fromEnv: string | undefined, problems: string[]): string | undefined {
+  if (option !== undefined && typeof option !== "string") {
+    problems.push(`option "token" must be a string; sending no creation token`);
+    return undefined;
+  }
+  const optionSet = typeof option === "string" && option.trim() !== "";
+  const raw = optionSet ? option : fromEnv;
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const token = raw.trim();
+  if (!/^[\x21-\x7e]+$/.test(token)) {
+    problems.push(`${optionSet ? `option "token"` : "BETTER_SHARE_TOKEN"} is not a creation token (it holds spaces or unprintable characters); sending none`);
+    return undefined;
+  }
+  return token;
 }
 
 export function normalizeBaseUrl(raw: string): string | undefined {

@@ -23,7 +23,9 @@ export interface UploaderOptions {
   debounceMs?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
-  apiFor?: (baseUrl: string) => ShareApi;
+  /** Creation token for `baseUrl`; shares on other origins were created already and need none. */
+  token?: string;
+  apiFor?: (baseUrl: string, token?: string) => ShareApi;
   random?: () => number;
 }
 
@@ -415,7 +417,8 @@ export class Uploader {
   private api(baseUrl: string): ShareApi {
     let api = this.apis.get(baseUrl);
     if (!api) {
-      api = this.options.apiFor ? this.options.apiFor(baseUrl) : new ShareApi(baseUrl);
+      const token = baseUrl === this.options.baseUrl ? this.options.token : undefined;
+      api = this.options.apiFor ? this.options.apiFor(baseUrl, token) : new ShareApi(baseUrl, { token });
       this.apis.set(baseUrl, api);
     }
     return api;
@@ -456,6 +459,15 @@ function toShareError(err: unknown, baseUrl: string, shareId: string): ShareErro
         409,
       );
     }
+    // Said once, to the user, and never retried: only a new token helps.
+    if (err.code === "TOKEN_REQUIRED")
+      return new ShareError(
+        `${baseUrl} only lets token holders create shares: set BETTER_SHARE_TOKEN (or the plugin option "token") to the token its operator gave you`,
+        err.code,
+        401,
+      );
+    if (err.code === "INVALID_TOKEN")
+      return new ShareError(`${baseUrl} refused your creation token (BETTER_SHARE_TOKEN or the plugin option "token"): ${err.message}`, err.code, 403);
     return new ShareError(`${baseUrl} refused the share: ${err.message}`, err.code, err.status >= 500 ? 502 : err.status);
   }
   return new ShareError(`cannot reach ${baseUrl}: ${errorMessage(err)}`, "UPSTREAM_UNREACHABLE", 502);

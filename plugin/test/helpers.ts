@@ -67,6 +67,8 @@ export class FakeServer {
   inFlightPuts = 0;
   maxInFlightPuts = 0;
   onPut?: (shareId: string) => void;
+  /** When set, creating a share needs `Authorization: Bearer` with one of these, as CREATE_ACCESS=token does. */
+  tokens?: Set<string>;
   private server: ReturnType<typeof Bun.serve>;
   private counter = 0;
 
@@ -119,6 +121,11 @@ export class FakeServer {
     const parts = url.pathname.split("/").filter(Boolean);
 
     if (route === "create") {
+      if (this.tokens) {
+        const presented = /^Bearer (.+)$/.exec(headers.authorization ?? "")?.[1];
+        if (!presented) return err(401, "TOKEN_REQUIRED", "This server only lets token holders create shares.");
+        if (!this.tokens.has(presented)) return err(403, "INVALID_TOKEN", "This creation token was revoked on 2026-12-01. Ask the server's operator for a new one.");
+      }
       const { shareId, sessionId, size } = JSON.parse(body);
       if (this.shares.has(shareId)) return err(409, "SHARE_EXISTS", "already shared");
       const secret = `server-secret-${++this.counter}-${shareId}`;
