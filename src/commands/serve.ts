@@ -4,6 +4,7 @@ import { createApp } from "../app.ts";
 import { describeStores, type Config } from "../config.ts";
 import { toResponse } from "../http/errors.ts";
 import { lineLogger, type Logger } from "../log.ts";
+import { DiskBlobStore } from "../stores/blob-store.disk.ts";
 import { openBlobStore, openShareStore } from "../stores/open.ts";
 import { VERSION } from "../version.ts";
 
@@ -35,6 +36,12 @@ export async function startServer(config: Config, logger: Logger = lineLogger(co
     await Promise.allSettled([shares.close(), blobs.close()]);
     if (e instanceof StartupError) throw e;
     throw new StartupError(`Cannot reach the share store (${describeStores(config).share}): ${(e as Error).message}`);
+  }
+
+  if (blobs instanceof DiskBlobStore) {
+    // Uploads cut off by a crash leave temp files behind; nothing else removes them.
+    const stale = await blobs.removeStaleTemps();
+    if (stale.files > 0) log(`removed ${stale.files} temp file(s) (${stale.bytes} bytes) left by uploads interrupted before this start`);
   }
 
   const app = createApp({ config, shares, blobs, logger });

@@ -2,7 +2,7 @@
 // `PUT /api/blob/:shareId`, signed with an HMAC key kept in DATA_DIR.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
-import { readFile, rename, rm, stat, unlink } from "node:fs/promises";
+import { readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { tooLarge } from "../core/errors.ts";
 import { isShareId } from "../core/ids.ts";
@@ -13,6 +13,19 @@ export type UploadCheck =
   | { ok: false; status: number; code: string; message: string };
 
 const KEY_RE = /^sessions\/([0-9A-Za-z]{8})\.json$/;
+/** `<shareId>.<pid>.<random>.tmp`: the pid says whether its writer may still be running. */
+const TEMP_RE = /^(?:[0-9A-Za-z]{8}(?:\.json)?)\.(\d+)\.[0-9a-f]+\.tmp$/;
+/** A temp file this old is stale whoever wrote it: uploads time out long before. */
+const TEMP_MAX_AGE_MS = 60 * 60 * 1000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e: any) {
+    return e?.code === "EPERM";
+  }
+}
 
 function loadSigningKey(dataDir: string): Buffer {
   const path = join(dataDir, "signing.key");
@@ -35,6 +48,13 @@ function loadSigningKey(dataDir: string): Buffer {
 export class DiskBlobStore implements BlobStore {
   readonly kind = "disk" as const;
   readonly root: string;
+  /**
+   * Uploads are written here and renamed into sessions/ when complete. Temp
+   * files never sit beside blobs, so nothing reading sessions/ can take one for
+   * a share; a writer killed mid-upload leaves its file here for
+   * removeStaleTemps() at the next start.
+   */
+  readonly tmpDir: string;
   private key: Buffer;
 
   constructor(
@@ -42,7 +62,9 @@ export class DiskBlobStore implements BlobStore {
     private baseUrl: string,
   ) {
     this.root = join(dataDir, "blobs");
+    this.tmpDir = join(this.root, "tmp");
     mkdirSync(join(this.root, "sessions"), { recursive: true });
+    mkdirSync(this.tmpDir, { recursive: true });
     this.key = loadSigningKey(dataDir);
   }
 
@@ -50,6 +72,43 @@ export class DiskBlobStore implements BlobStore {
     // Only our own key shape ever becomes a path: no traversal is possible.
     if (!KEY_RE.test(key)) throw new Error(`invalid blob key ${JSON.stringify(key)}`);
     return join(this.root, key);
+  }
+
+  private tempPath(shareId: string): string {
+    return join(this.tmpDir, `${shareId}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  }
+
+  /**
+   * Removes temp files left by writers that died mid-upload (also those left
+   * beside blobs by versions that wrote them there). A file whose writer is
+   * still running — another instance on this DATA_DIR — is kept unless it is
+   * over an hour old; a file carrying this process's own pid predates it (pids
+   * repeat, e.g. pid 1 in every container). Returns what was removed.
+   */
+  async removeStaleTemps(now = Date.now()): Promise<{ files: number; bytes: number }> {
+    const removed = { files: 0, bytes: 0 };
+    for (const dir of [this.tmpDir, join(this.root, "sessions")]) {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        const m = TEMP_RE.exec(name);
+        if (!m) continue;
+        const path = join(dir, name);
+        const pid = Number(m[1]);
+        try {
+          const st = await stat(path);
+          if (pid !== process.pid && processAlive(pid) && now - st.mtimeMs < TEMP_MAX_AGE_MS) continue;
+          await unlink(path);
+          removed.files++;
+          removed.bytes += st.size;
+        } catch {}
+      }
+    }
+    return removed;
   }
 
   private sign(shareId: string, expires: number, size: number | null): Buffer {
@@ -98,7 +157,7 @@ export class DiskBlobStore implements BlobStore {
     limits: { exactSize: number | null; maxBytes: number },
   ): Promise<{ ok: true; stat: BlobStat } | { ok: false; status: number; code: string; message: string }> {
     const final = this.pathOf(`sessions/${shareId}.json`);
-    const tmp = `${final}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+    const tmp = this.tempPath(shareId);
     const cap = limits.exactSize ?? limits.maxBytes;
     let written = 0;
     const fd = openSync(tmp, "w", 0o600);
@@ -165,7 +224,7 @@ export class DiskBlobStore implements BlobStore {
 
   async put(key: string, body: Uint8Array | string): Promise<BlobStat> {
     const final = this.pathOf(key);
-    const tmp = `${final}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+    const tmp = this.tempPath(KEY_RE.exec(key)![1]!);
     try {
       mkdirSync(dirname(final), { recursive: true });
       const fd = openSync(tmp, "w", 0o600);

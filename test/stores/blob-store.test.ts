@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { readdirSync, statSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { readdirSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DiskBlobStore } from "../../src/stores/blob-store.disk.ts";
 import { S3BlobStore } from "../../src/stores/blob-store.s3.ts";
@@ -81,6 +82,61 @@ describe("disk blob store specifics", () => {
       expect(files).toEqual(["Atom0001.json"]);
       expect(statSync(join(dir, "blobs", "sessions", "Atom0001.json")).size).toBe(body.length);
       expect(statSync(join(dir, "signing.key")).mode & 0o777).toBe(0o600);
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  test("stale temp files are removed and never read as shares; a running writer's are kept", async () => {
+    const dir = tempDir("bs-disk-");
+    const store = new DiskBlobStore(dir, "http://x");
+    const sessions = join(dir, "blobs", "sessions");
+    const tmp = join(dir, "blobs", "tmp");
+    // A process that is certainly alive, standing for another instance mid-upload.
+    const writer = spawn("sleep", ["30"]);
+    try {
+      const dead = 2 ** 22 + 12345; // above pid_max's default: no such process
+      writeFileSync(join(tmp, `Temp0001.${dead}.aa11.tmp`), "x".repeat(1000));
+      writeFileSync(join(tmp, `Temp0002.${process.pid}.bb22.tmp`), "y".repeat(10)); // our pid: from before this start
+      writeFileSync(join(sessions, `Temp0003.json.${dead}.cc33.tmp`), "z"); // where earlier versions wrote them
+      writeFileSync(join(tmp, `Temp0004.${writer.pid}.dd44.tmp`), "live");
+      writeFileSync(join(tmp, `Temp0005.${writer.pid}.ee55.tmp`), "old");
+      const hourAgo = (Date.now() - 2 * 3600_000) / 1000;
+      utimesSync(join(tmp, `Temp0005.${writer.pid}.ee55.tmp`), hourAgo, hourAgo);
+      writeFileSync(join(sessions, "notes.txt"), "not ours");
+      expect((await store.get("sessions/Temp0003.json")).status).toBe("missing");
+      expect(await store.removeStaleTemps()).toEqual({ files: 4, bytes: 1000 + 10 + 1 + 3 });
+      expect(readdirSync(tmp)).toEqual([`Temp0004.${writer.pid}.dd44.tmp`]);
+      expect(readdirSync(sessions)).toEqual(["notes.txt"]);
+    } finally {
+      writer.kill();
+    }
+  });
+
+  test("uploads write their temp files outside sessions/", async () => {
+    const { dir, store, server } = serveDisk();
+    try {
+      const url = await store.presignPut("sessions/Slow0001.json", { size: 6, expiresInSeconds: 60 });
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const body = new ReadableStream<Uint8Array>({
+        async start(ctl) {
+          ctl.enqueue(new TextEncoder().encode("abc"));
+          await gate;
+          ctl.enqueue(new TextEncoder().encode("def"));
+          ctl.close();
+        },
+      });
+      // @ts-ignore Bun accepts duplex for streaming bodies
+      const upload = fetch(url, { method: "PUT", body, headers: { "content-length": "6" }, duplex: "half" });
+      const tmp = join(dir, "blobs", "tmp");
+      const deadline = Date.now() + 10_000;
+      while (readdirSync(tmp).length === 0 && Date.now() < deadline) await Bun.sleep(10);
+      expect(readdirSync(tmp).length).toBe(1);
+      expect(readdirSync(join(dir, "blobs", "sessions"))).toEqual([]);
+      release();
+      expect((await upload).status).toBe(200);
+      expect(readdirSync(tmp)).toEqual([]);
     } finally {
       server.stop(true);
     }
