@@ -3,10 +3,16 @@
 import type { ShareData } from "../src/core/model.ts";
 import { arr, epoch, fmtCost, fmtTime, num, obj, prettyJson, str } from "./lib/format.ts";
 import { fence } from "./lib/markdown-out.ts";
-import { tokenSummary, toolCall } from "./lib/shapes.ts";
+import { roleLabel, tokenSummary, toolCall } from "./lib/shapes.ts";
+import { eventText } from "./parts/event.tsx";
 import { sessionStats } from "./lib/stats.ts";
 import { toolView } from "./tools/index.ts";
 import type { MarkdownCtx } from "./tools/types.ts";
+
+function fileMarkdown(part: Record<string, unknown>): string {
+  const description = str(part.description);
+  return `Attachment: ${str(part.filename) || str(obj(part.source).path) || "file"} (${str(part.mime)})${description ? ` — ${description}` : ""}\n\n`;
+}
 
 function toolMarkdown(part: Record<string, unknown>, data: ShareData, depth: number, seen: Set<string>): string {
   const c = toolCall(part);
@@ -25,6 +31,8 @@ function toolMarkdown(part: Record<string, unknown>, data: ShareData, depth: num
   };
   let out = `**Tool: ${c.tool}** (${c.status})${c.title ? ` — ${c.title}` : ""}\n\n`;
   out += toolView(c.tool).markdown(c, ctx);
+  if (c.raw) out += "\nInput so far:\n\n" + fence(c.raw);
+  for (const a of c.attachments) out += "\n" + fileMarkdown(obj(a));
   if (c.status === "error") out += "\nError:\n\n" + fence(c.error);
   return out;
 }
@@ -36,7 +44,7 @@ function messagesMarkdown(messages: unknown[], data: ShareData, depth: number, s
     const m = obj(raw);
     const info = obj(m.info);
     const created = epoch(obj(info.time).created);
-    const who = info.role === "user" ? "User" : info.role === "assistant" ? "Assistant" : "Message";
+    const who = roleLabel(info);
     const model = info.role === "assistant" && str(info.modelID) ? ` (${str(info.modelID)})` : "";
     out += `\n${h} ${who}${model}${created ? ` — ${fmtTime(created)}` : ""}\n\n`;
     for (const p of arr(m.parts)) {
@@ -52,7 +60,15 @@ function messagesMarkdown(messages: unknown[], data: ShareData, depth: number, s
           out += toolMarkdown(part, data, depth, seen) + "\n";
           break;
         case "file":
-          out += `Attachment: ${str(part.filename) || str(obj(part.source).path) || "file"} (${str(part.mime)})\n\n`;
+          out += fileMarkdown(part);
+          break;
+        case "event":
+          out += `_${eventText(part)}_\n\n`;
+          break;
+        case "compaction":
+          out += `_Context compacted (${part.auto === true ? "automatically" : "on request"})_\n\n`;
+          if (str(part.summary)) out += `<details><summary>Summary</summary>\n\n${str(part.summary)}\n\n</details>\n\n`;
+          if (str(part.recent)) out += `<details><summary>Recent work kept</summary>\n\n${str(part.recent)}\n\n</details>\n\n`;
           break;
         case "step-finish":
           out += `_${tokenSummary(part.tokens)} · ${fmtCost(num(part.cost))}_\n\n`;

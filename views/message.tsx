@@ -1,6 +1,6 @@
 import { anchorId, arr, epoch, fmtCost, fmtDuration, fmtTime, isoTime, num, obj, str } from "./lib/format.ts";
 import { renderPart } from "./parts/index.tsx";
-import { tokenSummary } from "./lib/shapes.ts";
+import { roleClass, roleLabel, tokenSummary } from "./lib/shapes.ts";
 import { errorMessage } from "./parts/retry.tsx";
 import type { RenderCtx } from "./context.ts";
 
@@ -35,7 +35,7 @@ function MessageMeta(props: { info: Record<string, unknown> }): JSX.Element {
 export function renderMessage(raw: unknown, index: number, ctx: RenderCtx): string {
   const m = obj(raw);
   const info = obj(m.info);
-  const role = info.role === "user" ? "user" : info.role === "assistant" ? "assistant" : "other";
+  const role = roleClass(info);
   const prefix = ctx.depth ? `d${ctx.depth}` : "";
   const id = messageAnchor(info, index, prefix);
   const agent = str(info.agent) || str(info.mode);
@@ -46,7 +46,7 @@ export function renderMessage(raw: unknown, index: number, ctx: RenderCtx): stri
   const finish = str(info.finish);
   const head = (
     <header class="msg-head">
-      <span class="role" safe>{role === "user" ? "User" : role === "assistant" ? "Assistant" : str(info.role) || "Message"}</span>
+      <span class="role" safe>{roleLabel(info)}</span>
       {agent ? <span class="badge" safe>{agent}</span> : ""}
       <MessageMeta info={info} />
       <span class="msg-actions">

@@ -1,20 +1,30 @@
 // Conversions between the two shapes a share can take: ShareData (the seed
 // blob, what pages and GET /api/share/:id use) and OpenCode's native items
 // (what the native sync sends and `opencode import` reads from /data).
-import type { MessageWithParts, NativeItem, Part, Session, ShareData } from "./model.ts";
+import { SHARE_FORMAT_V2, type MessageWithParts, type NativeItem, type Part, type Session, type ShareData } from "./model.ts";
+import { pageModelOfV2 } from "./opencode-v2.ts";
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** Minimal shape check: enough that every renderer can rely on these fields. */
-export function checkShareData(v: unknown): { ok: true; data: ShareData } | { ok: false; reason: string } {
+/**
+ * Minimal shape check: enough that every renderer can rely on these fields.
+ * A share made from OpenCode 2 (`format: "opencode-v2"`) comes back as the
+ * page model, converted once per version of the blob.
+ */
+export function checkShareData(
+  v: unknown,
+): { ok: true; data: ShareData; format?: typeof SHARE_FORMAT_V2 } | { ok: false; reason: string } {
   if (!isObj(v)) return { ok: false, reason: "the data is not a JSON object" };
+  if (v.format !== undefined && v.format !== SHARE_FORMAT_V2)
+    return { ok: false, reason: `its format ${JSON.stringify(String(v.format).slice(0, 40))} is newer than this server knows; updating the server will show it` };
   if (!isObj(v.session)) return { ok: false, reason: "the data has no session object" };
   if (!Array.isArray(v.messages)) return { ok: false, reason: "the data has no messages array" };
+  if (v.subsessions !== undefined && !isObj(v.subsessions)) return { ok: false, reason: "subsessions is not an object" };
+  if (v.format === SHARE_FORMAT_V2) return { ok: true, data: pageModelOfV2(v), format: SHARE_FORMAT_V2 };
   for (const m of v.messages) {
     if (!isObj(m) || !isObj(m.info) || !Array.isArray(m.parts))
       return { ok: false, reason: "a message is not shaped as {info, parts}" };
   }
-  if (v.subsessions !== undefined && !isObj(v.subsessions)) return { ok: false, reason: "subsessions is not an object" };
   return { ok: true, data: v as unknown as ShareData };
 }
 

@@ -1,6 +1,6 @@
 // What the share page needs from the core: a fast, possibly cached, view of a
 // share and a signal when one changes. The page layer never touches a store.
-import type { ShareData } from "./model.ts";
+import type { SHARE_FORMAT_V2, ShareData } from "./model.ts";
 
 export interface ShareSnapshot {
   shareId: string;
@@ -8,7 +8,10 @@ export interface ShareSnapshot {
   version: string;
   /** Size in bytes of the JSON the snapshot was read from. */
   size: number;
+  /** The page model; for a share made from OpenCode 2, converted from the blob (src/core/opencode-v2.ts). */
   data: ShareData;
+  /** Set when the blob is a 2.x share. */
+  format?: typeof SHARE_FORMAT_V2;
 }
 
 export type ShareLookup =

@@ -3,7 +3,7 @@
 import type { Config } from "../config.ts";
 import { ApiError, notFound, tooLarge } from "./errors.ts";
 import { blobKey, randomShareId, shareIdFromSession } from "./ids.ts";
-import type { NativeItem, ShareData } from "./model.ts";
+import { SHARE_FORMAT_V2, type NativeItem, type ShareData } from "./model.ts";
 import { hashSecret, newSecret, secretMatches } from "./secrets.ts";
 import { checkShareData, itemKey, NativeAssembly, toNativeItems } from "./share-data.ts";
 import type { ShareLookup, ShareSnapshot, ShareSource } from "./share-source.ts";
@@ -184,6 +184,12 @@ export class ShareService implements ShareSource {
     if (l.status === "not_found") throw notFound();
     if (e?.version === "missing") throw notFound("This share has no data yet: its upload has not finished.");
     if (l.status === "unreadable") throw new ApiError(422, "UNREADABLE", `This share cannot be read: ${l.reason}.`);
+    if (l.snapshot.format === SHARE_FORMAT_V2)
+      throw new ApiError(
+        409,
+        "NOT_IMPORTABLE",
+        `This share was made with OpenCode 2, and \`opencode import\` reads only OpenCode 1 sessions. Read it at /share/${shareId}, as Markdown at /share/${shareId}.md, or as uploaded at /api/share/${shareId}.`,
+      );
     return toNativeItems(l.snapshot.data);
   }
 
@@ -304,7 +310,7 @@ export class ShareService implements ShareSource {
     }
     const checked = checkShareData(parsed);
     if (!checked.ok) return this.unreadable(rec, r.etag, checked.reason);
-    const snapshot: ShareSnapshot = { shareId: rec.shareId, version: r.etag, size: r.size, data: checked.data };
+    const snapshot: ShareSnapshot = { shareId: rec.shareId, version: r.etag, size: r.size, data: checked.data, format: checked.format };
     return { shareId: rec.shareId, version: r.etag, protocol: "seed", lookup: { status: "ok", snapshot }, json: text, bytes: r.size * 3, checkedAt: 0 };
   }
 

@@ -1,6 +1,7 @@
 // An in-memory ShareSource for page tests: put, remove and corrupt shares,
 // and see the change notifications the page cache relies on.
-import type { ShareData } from "../../src/core/model.ts";
+import type { AnyShareData, ShareData } from "../../src/core/model.ts";
+import { checkShareData } from "../../src/core/share-data.ts";
 import type { ShareLookup, ShareSource } from "../../src/core/share-source.ts";
 
 export class MemorySource implements ShareSource {
@@ -9,10 +10,18 @@ export class MemorySource implements ShareSource {
   private counter = 0;
   lookups = 0;
 
-  put(data: ShareData, shareId = data.shareId): string {
+  /** A 1.x share is kept as given (broken shapes too); a 2.x one is read the way the server reads its blob. */
+  put(given: AnyShareData, shareId = given?.shareId): string {
     const version = `v${++this.counter}`;
-    const size = JSON.stringify(data).length;
-    this.shares.set(shareId, { status: "ok", snapshot: { shareId, version, size, data } });
+    const size = JSON.stringify(given).length;
+    let data = given as ShareData;
+    let format: "opencode-v2" | undefined;
+    if ((given as { format?: unknown })?.format !== undefined) {
+      const checked = checkShareData(given);
+      if (!checked.ok) throw new Error(checked.reason);
+      ({ data, format } = checked);
+    }
+    this.shares.set(shareId, { status: "ok", snapshot: { shareId, version, size, data, format } });
     this.emit(shareId);
     return version;
   }

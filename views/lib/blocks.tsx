@@ -2,6 +2,7 @@
 import type { Children } from "@kitajs/html";
 import { countLines, fmtBytes } from "./format.ts";
 import { highlight } from "./highlight.ts";
+import { MARKDOWN_MAX_CHARS, renderMarkdown } from "./markdown.ts";
 import type { RenderCtx } from "../context.ts";
 
 /** Lines shown before "show more". */
@@ -78,5 +79,14 @@ export function Field(props: { name: string; children: Children }): JSX.Element 
       <span class="field-name" safe>{props.name}</span>
       <span class="field-value">{props.children}</span>
     </div>
+  );
+}
+
+/** Text written in Markdown: rendered, or shown as text with "show more" when too long to render. */
+export function Prose(props: { text: string; ctx: RenderCtx }): JSX.Element {
+  return props.text.length <= MARKDOWN_MAX_CHARS ? (
+    <div class="md">{renderMarkdown(props.text, props.ctx.hl)}</div>
+  ) : (
+    <Output text={props.text} ctx={props.ctx} />
   );
 }

@@ -1,7 +1,7 @@
 // Readers that turn a stored part into the fields renderers need. Pages, the
 // page planner and the Markdown export all read a part through these, so a
 // shape is interpreted in one place.
-import { fmtTokens, num, obj, str, type Obj } from "./format.ts";
+import { arr, fmtTokens, num, obj, str, type Obj } from "./format.ts";
 import { makePatch } from "./diff.ts";
 
 /** A tool call with its state flattened; every field is present whatever the shape on disk. */
@@ -14,6 +14,10 @@ export interface ToolCall {
   output: string;
   error: string;
   title: string;
+  /** Files the tool returned. */
+  attachments: unknown[];
+  /** While the model is still writing the call: its input so far, as text. */
+  raw: string;
 }
 
 const STATUSES = new Set(["pending", "running", "completed", "error"]);
@@ -30,6 +34,8 @@ export function toolCall(part: Obj): ToolCall {
     output: str(state.output),
     error: str(state.error),
     title: str(state.title),
+    attachments: arr(state.attachments),
+    raw: status === "pending" ? str(state.raw) : "",
   };
 }
 
@@ -60,4 +66,20 @@ export function tokenSummary(tokensRaw: unknown): string {
   if (num(cache.read)) bits.push(`${fmtTokens(num(cache.read))} cache read`);
   if (num(cache.write)) bits.push(`${fmtTokens(num(cache.write))} cache write`);
   return bits.join(" · ");
+}
+
+/** The heading of a message: who or what it is from. */
+export function roleLabel(info: Obj): string {
+  const role = str(info.role);
+  if (role === "user") return "User";
+  if (role === "assistant") return "Assistant";
+  return role ? role[0]!.toUpperCase() + role.slice(1, 40) : "Message";
+}
+
+/** Roles with their own look; any other is "other". */
+const ROLE_CLASSES = new Set(["user", "assistant", "system", "skill", "shell", "event"]);
+
+export function roleClass(info: Obj): string {
+  const role = str(info.role);
+  return ROLE_CLASSES.has(role) ? role : "other";
 }

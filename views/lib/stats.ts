@@ -107,6 +107,14 @@ export function sessionStats(data: ShareData): SessionStats {
       cost += num(info.cost);
     }
   }
+  // OpenCode 2's session carries its own totals, which count turns its transcript may since have compacted away
+  const sessionTokens = obj(session.tokens);
+  tokens.input = Math.max(tokens.input, num(sessionTokens.input));
+  tokens.output = Math.max(tokens.output, num(sessionTokens.output));
+  tokens.reasoning = Math.max(tokens.reasoning, num(sessionTokens.reasoning));
+  tokens.cacheRead = Math.max(tokens.cacheRead, num(obj(sessionTokens.cache).read));
+  tokens.cacheWrite = Math.max(tokens.cacheWrite, num(obj(sessionTokens.cache).write));
+  cost = Math.max(cost, num(session.cost));
   addFileDiffs(files, data.sessionDiff);
   const summary = obj(session.summary);
   addFileDiffs(files, summary.diffs);

@@ -28,6 +28,7 @@ export function FilePart(part: Obj, ctx: RenderCtx): JSX.Element {
         {mime ? <span class="muted" safe>{` ${mime}`}</span> : ""}
         {path && path !== name ? <span class="muted path" safe>{` ${path}`}</span> : ""}
       </figcaption>
+      {str(part.description) ? <p class="muted small" safe>{str(part.description).slice(0, 2000)}</p> : ""}
       {snippet ? <pre class="file-snippet" safe>{snippet.slice(0, 2000)}</pre> : ""}
     </figure>
   );

@@ -4,6 +4,7 @@ import { anchorId, obj, prettyJson, str, type Obj } from "../lib/format.ts";
 import type { RenderCtx } from "../context.ts";
 import { AgentPart } from "./agent.tsx";
 import { CompactionPart } from "./compaction.tsx";
+import { EventPart } from "./event.tsx";
 import { FilePart } from "./file.tsx";
 import { PatchPart } from "./patch.tsx";
 import { ReasoningPart } from "./reasoning.tsx";
@@ -29,6 +30,7 @@ const PARTS: Record<string, PartView> = {
   subtask: SubtaskPart,
   retry: RetryPart,
   compaction: CompactionPart,
+  event: EventPart,
 };
 
 export function partAnchor(part: Obj, fallback: string): string {

@@ -1,7 +1,6 @@
 import { epoch, fmtDuration, obj, str, type Obj } from "../lib/format.ts";
-import { MARKDOWN_MAX_CHARS, renderMarkdown } from "../lib/markdown.ts";
 import type { RenderCtx } from "../context.ts";
-import { Output } from "../lib/blocks.tsx";
+import { Prose } from "../lib/blocks.tsx";
 
 /** Collapsed by default: reasoning is long and secondary to what the agent did. */
 export function ReasoningPart(part: Obj, ctx: RenderCtx): JSX.Element {
@@ -13,11 +12,7 @@ export function ReasoningPart(part: Obj, ctx: RenderCtx): JSX.Element {
   return (
     <details class="reasoning">
       <summary safe>{`Thinking${took}`}</summary>
-      {text.length <= MARKDOWN_MAX_CHARS ? (
-        <div class="md">{renderMarkdown(text, ctx.hl)}</div>
-      ) : (
-        <Output text={text} ctx={ctx} />
-      )}
+      <Prose text={text} ctx={ctx} />
     </details>
   );
 }

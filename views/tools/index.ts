@@ -4,8 +4,10 @@ import { bash } from "./bash.tsx";
 import { edit } from "./edit.tsx";
 import { generic } from "./generic.tsx";
 import { multiedit } from "./multiedit.tsx";
+import { question } from "./question.tsx";
 import { read } from "./read.tsx";
 import { glob, grep, list } from "./search.tsx";
+import { skill } from "./skill.tsx";
 import { task } from "./task.tsx";
 import { todo } from "./todo.tsx";
 import type { ToolView } from "./types.ts";
@@ -27,6 +29,8 @@ const TOOLS: Record<string, ToolView> = {
   todowrite: todo,
   todoread: todo,
   task,
+  question,
+  skill,
   patch: applyPatch,
   apply_patch: applyPatch,
 };

@@ -1,6 +1,5 @@
 import { obj, str } from "../lib/format.ts";
-import { MARKDOWN_MAX_CHARS, renderMarkdown } from "../lib/markdown.ts";
-import { Output } from "../lib/blocks.tsx";
+import { Prose } from "../lib/blocks.tsx";
 import type { RenderCtx } from "../context.ts";
 import { taskSessionId } from "../lib/shapes.ts";
 import { dataMarkdown } from "../lib/markdown-out.ts";
@@ -44,14 +43,14 @@ export const task: ToolView = {
         {prompt ? (
           <details class="task-prompt">
             <summary>Prompt</summary>
-            {prompt.length <= MARKDOWN_MAX_CHARS ? <div class="md">{renderMarkdown(prompt, ctx.hl)}</div> : <Output text={prompt} ctx={ctx} />}
+            <Prose text={prompt} ctx={ctx} />
           </details>
         ) : ""}
         <SubSessionBlock id={taskSessionId(c)} ctx={ctx} />
         {result ? (
           <div class="task-result">
             <div class="muted small">Result</div>
-            {result.length <= MARKDOWN_MAX_CHARS ? <div class="md">{renderMarkdown(result, ctx.hl)}</div> : <Output text={result} ctx={ctx} />}
+            <Prose text={result} ctx={ctx} />
           </div>
         ) : ""}
       </>
