@@ -3,16 +3,19 @@
 import { Elysia } from "elysia";
 import type { Config } from "./config.ts";
 import { ShareService, type ServiceOptions } from "./core/shares.ts";
+import { countingFailures, noTelemetry, type Telemetry } from "./core/telemetry.ts";
 import { CreateAccess } from "./http/create-access.ts";
 import { clientIp, RateLimiter } from "./http/rate-limit.ts";
 import { ApiError } from "./core/errors.ts";
 import { missingRoute, toResponse } from "./http/errors.ts";
+import { Metrics } from "./http/metrics.ts";
 import { json } from "./http/respond.ts";
 import { routeMatcher } from "./http/route-pattern.ts";
 import { applySecurityHeaders } from "./http/security.ts";
 import { lineLogger, type Logger } from "./log.ts";
 import { blobRoutes } from "./routes/blob.ts";
 import type { RouteDeps } from "./routes/context.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
 import { nativeApi } from "./routes/native-api.ts";
 import { pagesRoutes } from "./routes/pages.tsx";
 import { shareApi } from "./routes/share-api.ts";
@@ -37,14 +40,20 @@ export interface App {
   handle(request: Request, peer?: string | null): Promise<Response>;
   service: ShareService;
   elysia: Elysia<any, any, any, any, any, any, any>;
+  /** Counters of shares created/deleted/synced, page cache and store errors (a no-op unless METRICS=true). */
+  telemetry: Telemetry;
   close(): Promise<void>;
 }
 
 export function createApp(deps: AppDeps): App {
-  const { config, shares, blobs } = deps;
+  const { config } = deps;
+  const metrics = config.metrics ? new Metrics() : null;
+  const telemetry: Telemetry = metrics ?? noTelemetry;
+  const shares = metrics ? countingFailures(deps.shares, "share", metrics) : deps.shares;
+  const blobs = metrics ? countingFailures(deps.blobs, "blob", metrics) : deps.blobs;
   const logger = deps.logger ?? lineLogger(config.logFormat, deps.log ?? ((line: string) => console.log(line)));
   const log = (line: string) => logger.error(line);
-  const service = new ShareService(shares, blobs, config, deps.service);
+  const service = new ShareService(shares, blobs, config, { ...deps.service, telemetry });
   const limiter = new RateLimiter(shares, {
     sharesPerHour: config.rateLimitSharesPerHour,
     requestsPerMinute: config.rateLimitRequestsPerMinute,
@@ -74,7 +83,8 @@ export function createApp(deps: AppDeps): App {
     .use(shareApi(routeDeps))
     .use(nativeApi(routeDeps))
     .use(blobRoutes(routeDeps, blobs instanceof DiskBlobStore ? blobs : null))
-    .use(pagesRoutes({ source: service, baseUrl: config.baseUrl }));
+    .use(pagesRoutes({ source: service, baseUrl: config.baseUrl, telemetry }))
+    .use(metrics ? metricsRoutes(metrics, config.metricsToken) : new Elysia({ name: "no-metrics" }));
   // Resolved on first use: routes added to `elysia` after createApp still get their pattern.
   let matchRoute: ReturnType<typeof routeMatcher> | null = null;
 
@@ -102,6 +112,8 @@ export function createApp(deps: AppDeps): App {
       ms: performance.now() - started,
       shareId: match?.id ?? null,
     });
+    // Scrapes are left out, so a refused one changes nothing a scrape can see.
+    if (metrics && path !== "/metrics") metrics.request(match?.route ?? null, request.method, res.status, (performance.now() - started) / 1000);
     return res;
   }
 
@@ -109,6 +121,7 @@ export function createApp(deps: AppDeps): App {
     handle,
     service,
     elysia,
+    telemetry,
     async close() {
       await Promise.allSettled([shares.close(), blobs.close()]);
     },

@@ -43,6 +43,10 @@ export interface Config {
   /** Refuse creations, syncs and expiry changes with 503; reads keep working. */
   readOnly: boolean;
   logFormat: LogFormat;
+  /** GET /metrics (Prometheus) is served. */
+  metrics: boolean;
+  /** When set, /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -79,6 +83,8 @@ export const ENV_VARS: EnvVarDoc[] = [
   { name: "CREATE_ALLOW_CIDRS", default: "", meaning: "with CREATE_ACCESS=token: comma-separated IPv4/IPv6 CIDRs that may create without a token (client IP per TRUST_PROXY)" },
   { name: "READ_ONLY", default: "false", meaning: "answer creations, syncs and expiry changes with 503 READ_ONLY; pages and reads keep working" },
   { name: "LOG_FORMAT", default: "text", meaning: "text, or json: one object per line (time, level, method, route, status, ms, share)" },
+  { name: "METRICS", default: "false", meaning: "true serves Prometheus metrics at GET /metrics" },
+  { name: "METRICS_TOKEN", default: "", meaning: "when set, /metrics needs Authorization: Bearer <token>" },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -236,6 +242,8 @@ export function loadConfig(env: Env = process.env, overrides: Overrides = {}): C
     createAllowCidrs,
     readOnly: bool(env, "READ_ONLY"),
     logFormat: oneOf(env, "LOG_FORMAT", LOG_FORMATS, "text"),
+    metrics: oneOf(env, "METRICS", ["true", "false"] as const, "false") === "true",
+    metricsToken: read(env, "METRICS_TOKEN") ?? null,
   };
 }
 

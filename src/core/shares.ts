@@ -7,6 +7,7 @@ import { SHARE_FORMAT_V2, type NativeItem, type ShareData } from "./model.ts";
 import { hashSecret, newSecret, secretMatches } from "./secrets.ts";
 import { checkShareData, itemKey, NativeAssembly, toNativeItems } from "./share-data.ts";
 import type { ShareLookup, ShareSnapshot, ShareSource } from "./share-source.ts";
+import { noTelemetry, type Telemetry } from "./telemetry.ts";
 import type { BlobStore } from "../stores/blob-store.ts";
 import type { ItemWrite, ShareRecord, ShareStore } from "../stores/share-store.ts";
 
@@ -40,6 +41,7 @@ export interface ServiceOptions {
   /** How stale a cached snapshot may be before a page view revalidates it. */
   revalidateMs?: number;
   now?: () => number;
+  telemetry?: Telemetry;
 }
 
 export class ShareService implements ShareSource {
@@ -50,6 +52,7 @@ export class ShareService implements ShareSource {
   private inflight = new Map<string, Promise<Entry | null>>();
   private listeners = new Set<(id: string) => void>();
   private now: () => number;
+  private telemetry: Telemetry;
 
   constructor(
     readonly shares: ShareStore,
@@ -60,6 +63,7 @@ export class ShareService implements ShareSource {
     this.maxCacheBytes = opts.cacheBytes ?? 256 * 1024 * 1024;
     this.revalidateMs = opts.revalidateMs ?? 1000;
     this.now = opts.now ?? Date.now;
+    this.telemetry = opts.telemetry ?? noTelemetry;
   }
 
   shareUrl(shareId: string): string {
@@ -93,6 +97,7 @@ export class ShareService implements ShareSource {
     if (res !== "created")
       throw new ApiError(409, "SHARE_EXISTS", "This session is already shared; sync it with its secret or delete the share first.");
     this.forget(input.shareId);
+    this.telemetry.shareCreated("seed");
     const p = await this.presign(input.shareId, input.size);
     return { presignedUrl: p.presignedUrl, secret, url: this.shareUrl(input.shareId), expiresAt: p.expiresAt };
   }
@@ -116,6 +121,7 @@ export class ShareService implements ShareSource {
     await this.shares.touch(shareId, size !== undefined ? { sizeBytes: size } : {});
     const p = await this.presign(shareId, size);
     this.markStale(shareId);
+    this.telemetry.synced("seed");
     return { presignedUrl: p.presignedUrl, url: this.shareUrl(shareId), expiresAt: p.expiresAt };
   }
 
@@ -127,6 +133,7 @@ export class ShareService implements ShareSource {
     await this.shares.delete(shareId);
     this.forget(shareId);
     this.emit(shareId);
+    this.telemetry.shareDeleted("unshare");
   }
 
   // ── native protocol ────────────────────────────────────────────────────────
@@ -141,6 +148,7 @@ export class ShareService implements ShareSource {
       const res = await this.shares.insert({ shareId, sessionId, secretHash: hashSecret(secret), protocol: "native", owner });
       if (res === "created") {
         this.forget(shareId);
+        this.telemetry.shareCreated("native");
         return { id: shareId, url: this.shareUrl(shareId), secret };
       }
       if (res === "session_shared")
@@ -176,6 +184,7 @@ export class ShareService implements ShareSource {
     if (v === null) throw notFound();
     this.markStale(shareId);
     this.emit(shareId);
+    this.telemetry.synced("native");
   }
 
   async nativeItems(shareId: string): Promise<NativeItem[]> {

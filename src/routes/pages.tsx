@@ -4,6 +4,7 @@
 import { Elysia } from "elysia";
 import type { ShareSource, ShareSnapshot } from "../core/share-source.ts";
 import { RenderCache } from "../core/render-cache.ts";
+import { noTelemetry, type Telemetry } from "../core/telemetry.ts";
 import { ASSETS_VERSION, assetByPath, type Asset } from "../../views/lib/assets.ts";
 import { pageOfAnchor, planPages, type PagePlan } from "../../views/lib/paging.ts";
 import { sessionStats, type SessionStats } from "../../views/lib/stats.ts";
@@ -20,6 +21,8 @@ export interface PagesDeps {
   robots?: string;
   /** Memory for rendered pages; default 64 MiB. */
   cacheBytes?: number;
+  /** Told about page cache hits and misses. */
+  telemetry?: Telemetry;
 }
 
 export const CSP =
@@ -68,6 +71,14 @@ export function pagesRoutes(deps: PagesDeps) {
   const baseUrl = deps.baseUrl.replace(/\/+$/, "");
   const cache = new RenderCache<PageEntry | PlanEntry>(deps.cacheBytes ?? 64 * 1024 * 1024);
   cache.attach(deps.source);
+  const telemetry = deps.telemetry ?? noTelemetry;
+  telemetry.watchPageCacheBytes(() => cache.bytes);
+  /** A rendered page (or Markdown export) from the cache, counted as a hit or a miss. */
+  const cachedPage = (snap: ShareSnapshot, variant: string) => {
+    const e = cache.get(snap.shareId, snap.version, variant) as PageEntry | undefined;
+    telemetry.pageCache(e !== undefined);
+    return e;
+  };
 
   const pageHeaders: Record<string, string> = {
     "Content-Type": "text/html; charset=utf-8",
@@ -123,7 +134,7 @@ export function pagesRoutes(deps: PagesDeps) {
   function shareResponse(request: Request, snap: ShareSnapshot, wantMarkdown: boolean, query: Record<string, string | undefined>): Response {
     const gz = acceptsGzip(request);
     if (wantMarkdown) {
-      let e = cache.get(snap.shareId, snap.version, "md") as PageEntry | undefined;
+      let e = cachedPage(snap, "md");
       if (!e) {
         const md = renderMarkdownExport(snap.data, `${baseUrl}/share/${snap.shareId}`);
         e = entry(md, etagOf(snap.shareId, snap.version, "md"), "text/markdown; charset=utf-8", gz, {
@@ -143,7 +154,7 @@ export function pagesRoutes(deps: PagesDeps) {
       page = Math.min(Math.max(1, Number(query.page)), plan.pages.length);
     }
     const variant = `p${page}`;
-    let e = cache.get(snap.shareId, snap.version, variant) as PageEntry | undefined;
+    let e = cachedPage(snap, variant);
     if (!e) {
       const etag = etagOf(snap.shareId, snap.version, variant);
       const htmlText = renderSharePage({ data: snap.data, shareId: snap.shareId, page, plan, stats, baseUrl, etag, robots });

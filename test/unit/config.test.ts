@@ -35,6 +35,7 @@ describe("loadConfig", () => {
     ["bad endpoint", { S3_ENDPOINT: "ftp://x", S3_ACCESS_KEY_ID: "k", S3_SECRET_ACCESS_KEY: "s", S3_BUCKET: "b12" }, "S3_ENDPOINT must be an http(s) URL"],
     ["port words", { PORT: "eighty" }, "PORT must be a port number"],
     ["log format", { LOG_FORMAT: "xml" }, 'LOG_FORMAT must be text or json, got "xml"'],
+    ["metrics yes", { METRICS: "yes" }, 'METRICS must be true or false, got "yes"'],
     ["port too big", { PORT: "70000" }, "PORT must be a port number"],
     ["flag port", {}, "--port must be a port number", { port: "x" }],
     ["BASE_URL with query", { BASE_URL: "https://x.com/?a=1" }, "BASE_URL must be an origin without query"],

@@ -1,6 +1,6 @@
-// The compiled binary's log: LOG_FORMAT is checked at start-up, and a SIGTERM
-// right after a burst of requests loses none of their lines, whether stdout
-// is a file or a pipe.
+// The compiled binary's log and metrics: LOG_FORMAT and METRICS are checked
+// at start-up, a SIGTERM right after a burst of requests loses none of their
+// log lines (stdout a file or a pipe), and /metrics answers over HTTP.
 import { beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,6 +17,28 @@ test("LOG_FORMAT=xml stops start-up naming the variable (exit 2)", async () => {
   expect(await p.exited).toBe(2);
   expect(p.output()).toContain('LOG_FORMAT must be text or json, got "xml"');
 });
+
+test("METRICS=yes stops start-up naming the variable (exit 2)", async () => {
+  const p = run(bin, ["serve", "--port", String(await freePort())], { METRICS: "yes" });
+  expect(await p.exited).toBe(2);
+  expect(p.output()).toContain('METRICS must be true or false, got "yes"');
+});
+
+test("METRICS=true with a token: Prometheus text for the token, 401 without it", async () => {
+  const s = await startBinary(bin, { METRICS: "true", METRICS_TOKEN: "tok-for-scrapes" });
+  try {
+    await fetch(`${s.url}/share/abcd1234`);
+    expect((await fetch(`${s.url}/metrics`)).status).toBe(401);
+    const res = await fetch(`${s.url}/metrics`, { headers: { authorization: "Bearer tok-for-scrapes" } });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain('better_share_http_requests_total{route="/share/:id",method="GET",status="404"} 1');
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+  } finally {
+    expect(await s.stop()).toBe(0);
+  }
+  expect(s.output()).not.toContain("tok-for-scrapes");
+}, 60_000);
 
 /** 300 requests (20 at a time, one with a 10 KB path), then SIGTERM as soon as the last answer arrives. */
 async function burstThenTerm(url: string, kill: () => void): Promise<number> {
