@@ -1,6 +1,7 @@
 // Small helpers shared by the API routes: JSON responses with an explicit
 // Content-Type (never left to auto-detection) and bounded JSON body reading.
 import { ApiError } from "../core/errors.ts";
+import { jsonTooDeep, tooDeepSentence } from "../core/json-depth.ts";
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -43,6 +44,7 @@ export async function readJsonObject(
   } catch {
     throw new ApiError(400, "INVALID_JSON", "The request body is not valid UTF-8.");
   }
+  if (jsonTooDeep(text)) throw new ApiError(400, "JSON_TOO_DEEP", tooDeepSentence("The request body"));
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -200,3 +200,38 @@ describe("oversize batches", () => {
     await small.close();
   });
 });
+
+describe("deeply nested input", () => {
+  test("a sync whose item nests 50,000 arrays deep gets 400 JSON_TOO_DEEP and stores nothing", async () => {
+    const ses = "ses_abcdefghDeepDeep";
+    const c = (await (await app.req("POST", "/api/share", { body: { sessionID: ses } })).json()) as any;
+    const deep = "[".repeat(50_000) + "]".repeat(50_000);
+    const raw = `{"secret":${JSON.stringify(c.secret)},"data":[{"type":"part","data":{"id":"prt_1","messageID":"msg_1","sessionID":"${ses}","type":"tool","state":{"input":${deep}}}}]}`;
+    const res = await app.req("POST", `/api/share/${c.id}/sync`, { raw, headers: { "content-type": "application/json" } });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as any;
+    expect(body.code).toBe("JSON_TOO_DEEP");
+    expect(body.error).toContain("100 levels");
+    expect(await app.shares.listItems(c.id)).toEqual([]);
+  });
+
+  test("nesting up to the limit is accepted, and brackets inside strings do not count", async () => {
+    const ses = "ses_abcdefghDeepOkay";
+    const c = (await (await app.req("POST", "/api/share", { body: { sessionID: ses } })).json()) as any;
+    // The body, the data array, the item, its data and state take 5 levels: 95 more make exactly 100.
+    let input: unknown = "[[[[{{{{ not structure";
+    for (let i = 0; i < 95; i++) input = [input];
+    const res = await app.req("POST", `/api/share/${c.id}/sync`, {
+      body: { secret: c.secret, data: [{ type: "part", data: { id: "prt_1", messageID: "msg_1", sessionID: ses, type: "tool", state: { input } } }] },
+    });
+    expect(res.status).toBe(200);
+    expect((await app.shares.listItems(c.id)).length).toBe(1);
+  });
+
+  test("seed creation with a deeply nested field gets 400 JSON_TOO_DEEP", async () => {
+    const raw = `{"shareId":"DeepSeed","sessionId":"ses_deepdeepDeepSeed","size":${"[".repeat(5000)}${"]".repeat(5000)}}`;
+    const res = await app.req("POST", "/api/share/presign", { raw, headers: { "content-type": "application/json" } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).code).toBe("JSON_TOO_DEEP");
+  });
+});
