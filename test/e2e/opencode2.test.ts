@@ -1,0 +1,173 @@
+// The plugin in a real OpenCode 2: the "2.0 preview" CLI from npm (the only
+// OpenCode 2 build installable here). Its plugin API predates the 2.x command,
+// session and event APIs, so this proves what that build can prove: the
+// plugin, installed as a local 2.x plugin, loads, finds the command API
+// missing, says so in one line and breaks nothing; and the transcript the 2.x
+// server produces, read over its HTTP API into the 2.x upload shape by the
+// plugin's own reader, is uploaded to the compiled better-share binary. On a
+// build that has the command API the same
+// test runs /share, a synced turn, /shares and /unshare instead.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ShareApi } from "../../plugin/src/api.ts";
+import type { ShareDataV2, V2Message } from "../../plugin/src/protocol.ts";
+import { redact } from "../../plugin/src/redact.ts";
+import { buildShareDataV2 } from "../../plugin/src/v2.ts";
+import type { V2PluginContext } from "../../plugin/src/v2-host.ts";
+import { startBetterShare, stopAllBetterShare, type BetterShare } from "./better-share.ts";
+import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
+import { startMockModel, type MockModel, type Turn } from "./mock-model.ts";
+import { makeTempDir, REPO_ROOT, removeTempDir, stopAllOpenCode } from "./opencode.ts";
+import { OPENCODE2_BIN, startOpenCode2, type OpenCode2 } from "./opencode2.ts";
+
+const PLUGIN_DIR = join(REPO_ROOT, "plugin");
+const BUILD_DIR = makeTempDir("better-share-e2e-plugin2-");
+const BINARY = join(REPO_ROOT, "better-share");
+const PROMPT = "Run echo hi and tell me what it printed.";
+const ANSWER = "The command printed: hi";
+
+let model: MockModel;
+let proxy: EgressProxy;
+let server: BetterShare;
+let opencode: OpenCode2;
+
+function toolTurn(): Turn {
+  return [
+    { text: "Running a command.", tools: [{ name: "bash", args: { command: "echo hi", description: "Print hi" } }] },
+    { text: `${ANSWER}\n\nCommand exited with code 0.` },
+  ];
+}
+
+function buildPlugin() {
+  const run = (cmd: string[]) => {
+    const r = Bun.spawnSync(cmd, { cwd: PLUGIN_DIR, stdout: "pipe", stderr: "pipe" });
+    if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
+  };
+  if (!existsSync(join(PLUGIN_DIR, "node_modules/typescript"))) run([process.execPath, "install", "--frozen-lockfile"]);
+  run([join(PLUGIN_DIR, "node_modules/.bin/tsc"), "-p", "tsconfig.build.json", "--outDir", BUILD_DIR]);
+  writeFileSync(join(BUILD_DIR, "package.json"), JSON.stringify({ type: "module" }));
+}
+
+/** The plugin's log in this OpenCode's data dir (the 2.x plugin context has no logger). */
+function pluginLog(): string[] {
+  const path = join(opencode.dataHome, "opencode", "better-share", "better-share.log");
+  return existsSync(path) ? readFileSync(path, "utf8").split("\n").filter(Boolean) : [];
+}
+
+async function eventually<T>(get: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let value = await get();
+  while (!ok(value)) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)?.slice(0, 500)}`);
+    await Bun.sleep(200);
+    value = await get();
+  }
+  return value;
+}
+
+/** The plugin's 2.x reader, pointed at the 2.x server's HTTP API instead of a plugin context. */
+function httpContext(oc: OpenCode2): V2PluginContext {
+  return {
+    session: {
+      get: async ({ sessionID }) => oc.session(sessionID),
+      context: async ({ sessionID }) => oc.json("GET", `/api/session/${sessionID}/context`),
+    },
+    message: {
+      list: async ({ sessionID, limit = 100, cursor }) =>
+        oc.json("GET", `/api/session/${sessionID}/message?order=asc&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`),
+    },
+  };
+}
+
+beforeAll(async () => {
+  if (!existsSync(OPENCODE2_BIN)) throw new Error(`${OPENCODE2_BIN} is missing: run bun install (devDependency @opencode-ai/cli-linux-x64)`);
+  buildPlugin();
+  model = startMockModel({ title: "Echo check" });
+  proxy = await startEgressProxy();
+  server = await startBetterShare(existsSync(BINARY) ? { binary: BINARY } : {});
+  opencode = await startOpenCode2({
+    modelBaseURL: model.baseURL,
+    proxy,
+    // A local 2.x plugin by absolute path, with options, as the README shows.
+    plugins: [{ package: join(BUILD_DIR, "server.js"), options: { baseUrl: server.url } }],
+  });
+  await opencode.ready();
+}, 180_000);
+
+afterAll(async () => {
+  await opencode?.stop();
+  await stopAllOpenCode();
+  await stopAllBetterShare();
+  await proxy?.stop();
+  await model?.stop();
+  removeTempDir(BUILD_DIR);
+}, 60_000);
+
+describe("OpenCode 2 (2.0 preview CLI 1.18.18) with the plugin installed", () => {
+  let sessionId: string;
+  let messages: V2Message[];
+
+  test("the plugin loads and a turn with tool calls completes; without the command API the plugin says so in one line", async () => {
+    const lines = await eventually(pluginLog, (l) => l.length > 0, 30_000, "the plugin's first log line");
+    const hasCommandApi = lines.some((l) => l.includes("better-share ready"));
+
+    const session = await opencode.createSession();
+    sessionId = session.id;
+    model.push(toolTurn());
+    await opencode.prompt(sessionId, PROMPT);
+    messages = await opencode.messages(sessionId);
+
+    // The turn completed: the tool ran, and the model answered after it.
+    const tool = messages.flatMap((m: any) => (m.type === "assistant" ? m.content : [])).find((c: any) => c.type === "tool");
+    expect(tool).toMatchObject({ name: "bash", state: { status: "completed" } });
+    expect(JSON.stringify(tool.state.content)).toContain("hi");
+    expect(JSON.stringify(messages.at(-1))).toContain(ANSWER);
+    expect(model.errors).toEqual([]);
+    expect(opencode.output()).not.toMatch(/TypeError|ReferenceError|SyntaxError|Unhandled|uncaught|server\.js:\d+/i);
+
+    if (!hasCommandApi) {
+      // The 2.0 preview: one sentence naming the capability, sharing off, nothing else.
+      expect(pluginLog()).toHaveLength(1);
+      expect(lines[0]).toMatch(/has no ctx\.command\.\S+ in its plugin API, so sharing is off/);
+      const commands = await opencode.json<{ data: Array<{ name: string }> }>("GET", "/api/command");
+      expect(commands.data.map((c) => c.name)).not.toContain("shares");
+      return;
+    }
+
+    // A build with the 2.x command API: the whole flow through OpenCode itself.
+    await opencode.prompt(sessionId, "/share");
+    const shareId = sessionId.slice(-8);
+    await eventually(() => server.request("GET", `/api/share/${shareId}`).then((r) => r.status), (s) => s === 200, 30_000, "the share");
+    model.push([{ text: "A second answer." }]);
+    await opencode.prompt(sessionId, "Say something else.");
+    await eventually(
+      () => server.request("GET", `/api/share/${shareId}`).then((r) => r.text()),
+      (t) => t.includes("A second answer."),
+      30_000,
+      "the synced turn",
+    );
+    await opencode.prompt(sessionId, "/shares");
+    await opencode.prompt(sessionId, "/unshare");
+    await eventually(() => server.request("GET", `/api/share/${shareId}`).then((r) => r.status), (s) => s === 404, 30_000, "the unshare");
+  }, 150_000);
+
+  test("the transcript it produced, read into the 2.x upload shape by the plugin's reader, uploads to the compiled server", async () => {
+    expect(messages?.length).toBeGreaterThan(0);
+    const built: ShareDataV2 = await buildShareDataV2(httpContext(opencode), sessionId);
+    expect(built.format).toBe("opencode-v2");
+    expect(built.messages).toEqual(messages);
+    expect(built.session.id).toBe(sessionId);
+    expect(built.createdAt).toBe(built.session.time.created);
+    const { value: upload } = redact(built, { home: opencode.home });
+    const bytes = new TextEncoder().encode(JSON.stringify(upload));
+
+    // The plugin's own client for the upload protocol against the real server.
+    const api = new ShareApi(server.url);
+    const created = await api.create(built.shareId, sessionId, bytes.length);
+    expect(created.url).toBe(`${server.url}/share/${built.shareId}`);
+    await api.upload(created.presignedUrl, bytes);
+    await api.remove(built.shareId, created.secret);
+    expect((await server.request("GET", `/api/share/${built.shareId}`)).status).toBe(404);
+  }, 60_000);
+});
