@@ -237,7 +237,7 @@ function convertMessage(raw: unknown, index: number, sessionID: string, changes:
         cost: num(m.cost) ?? 0,
         tokens: m.tokens ?? { input: 0, output: 0, reasoning: 0, cache: { read: 0, write: 0 } },
         finish: str(m.finish) || undefined,
-        error: isObj(m.error) ? { name: str(error.type) || "Error", data: { message: str(error.message) } } : undefined,
+        error: isObj(m.error) ? { name: str(error.type) && str(error.type) !== "unknown" ? str(error.type) : "Error", data: { message: str(error.message) } } : undefined,
       });
       parts = assistantParts(m, sessionID, changes);
       break;
