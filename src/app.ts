@@ -17,6 +17,7 @@ import { blobRoutes } from "./routes/blob.ts";
 import type { RouteDeps } from "./routes/context.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { nativeApi } from "./routes/native-api.ts";
+import { openApiRoutes } from "./routes/openapi.ts";
 import { pagesRoutes } from "./routes/pages.tsx";
 import { shareApi } from "./routes/share-api.ts";
 import type { BlobStore } from "./stores/blob-store.ts";
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): App {
     })
     .use(shareApi(routeDeps))
     .use(nativeApi(routeDeps))
+    .use(openApiRoutes(config.baseUrl, VERSION))
     .use(blobRoutes(routeDeps, blobs instanceof DiskBlobStore ? blobs : null))
     .use(pagesRoutes({ source: service, baseUrl: config.baseUrl, telemetry }))
     .use(metrics ? metricsRoutes(metrics, config.metricsToken) : new Elysia({ name: "no-metrics" }));
