@@ -2,7 +2,7 @@
 // request handling (rate limit, security headers, errors, logging) meet.
 import { Elysia } from "elysia";
 import type { Config } from "./config.ts";
-import { ShareService, type ServiceOptions } from "./core/shares.ts";
+import { ShareService } from "./core/shares.ts";
 import { countingFailures, noTelemetry, type Telemetry } from "./core/telemetry.ts";
 import { CreateAccess } from "./http/create-access.ts";
 import { clientIp, RateLimiter } from "./http/rate-limit.ts";
@@ -33,7 +33,6 @@ export interface AppDeps {
   logger?: Logger;
   /** A line sink for tests and embedders, used when no `logger` is given; default console.log. */
   log?: (line: string) => void;
-  service?: ServiceOptions;
 }
 
 export interface App {
@@ -54,7 +53,7 @@ export function createApp(deps: AppDeps): App {
   const blobs = metrics ? countingFailures(deps.blobs, "blob", metrics) : deps.blobs;
   const logger = deps.logger ?? lineLogger(config.logFormat, deps.log ?? ((line: string) => console.log(line)));
   const log = (line: string) => logger.error(line);
-  const service = new ShareService(shares, blobs, config, { ...deps.service, telemetry });
+  const service = new ShareService(shares, blobs, config, { telemetry });
   const limiter = new RateLimiter(shares, {
     sharesPerHour: config.rateLimitSharesPerHour,
     requestsPerMinute: config.rateLimitRequestsPerMinute,
@@ -85,7 +84,7 @@ export function createApp(deps: AppDeps): App {
     .use(nativeApi(routeDeps))
     .use(openApiRoutes(config.baseUrl, VERSION))
     .use(blobRoutes(routeDeps, blobs instanceof DiskBlobStore ? blobs : null))
-    .use(pagesRoutes({ source: service, baseUrl: config.baseUrl, telemetry }))
+    .use(pagesRoutes({ source: service.cache, baseUrl: config.baseUrl, telemetry }))
     .use(metrics ? metricsRoutes(metrics, config.metricsToken) : new Elysia({ name: "no-metrics" }));
   // Resolved on first use: routes added to `elysia` after createApp still get their pattern.
   let matchRoute: ReturnType<typeof routeMatcher> | null = null;

@@ -2,6 +2,7 @@
 // share id + version + variant, bounded in bytes with least-recently-used
 // eviction. A change to a share drops everything of that share at once, so
 // nothing rendered from deleted data outlives the deletion.
+import { ByteLru } from "./lru.ts";
 import type { ShareSource } from "./share-source.ts";
 
 export interface Sized {
@@ -16,15 +17,20 @@ interface Slot<V> {
 }
 
 export class RenderCache<V extends Sized> {
-  // Map iteration order is insertion order: re-inserting on hit makes the first key the LRU one.
-  private readonly slots = new Map<string, Slot<V>>();
+  private readonly slots: ByteLru<string, Slot<V>>;
+  /** Keys held per share, so a change drops them all without a scan. */
   private readonly byShare = new Map<string, Set<string>>();
-  private used = 0;
 
-  constructor(readonly maxBytes: number) {}
+  constructor(readonly maxBytes: number) {
+    this.slots = new ByteLru(maxBytes, (key, slot) => {
+      const set = this.byShare.get(slot.shareId);
+      set?.delete(key);
+      if (set && !set.size) this.byShare.delete(slot.shareId);
+    });
+  }
 
   get bytes(): number {
-    return this.used;
+    return this.slots.bytes;
   }
 
   get size(): number {
@@ -36,62 +42,30 @@ export class RenderCache<V extends Sized> {
   }
 
   get(shareId: string, version: string, variant: string): V | undefined {
-    const key = RenderCache.key(shareId, version, variant);
-    const slot = this.slots.get(key);
-    if (!slot) return undefined;
-    this.slots.delete(key);
-    this.slots.set(key, slot);
-    return slot.value;
+    return this.slots.get(RenderCache.key(shareId, version, variant))?.value;
   }
 
   /** Stores a value; older versions of the same share are dropped since they can never be asked for again. */
   set(shareId: string, version: string, variant: string, value: V): void {
     if (value.bytes > this.maxBytes) return;
     const key = RenderCache.key(shareId, version, variant);
-    const keys = this.byShare.get(shareId);
-    if (keys) {
-      for (const k of keys) {
-        const slot = this.slots.get(k);
-        if (k === key || (slot && slot.version !== version)) this.remove(k);
-      }
-    }
-    this.slots.set(key, { shareId, version, value });
+    for (const k of [...(this.byShare.get(shareId) ?? [])]) if (this.slots.peek(k)?.version !== version) this.slots.delete(k);
+    this.slots.set(key, { shareId, version, value }, value.bytes);
     let set = this.byShare.get(shareId);
     if (!set) this.byShare.set(shareId, (set = new Set()));
     set.add(key);
-    this.used += value.bytes;
-    for (const k of this.slots.keys()) {
-      if (this.used <= this.maxBytes) break;
-      this.remove(k);
-    }
   }
 
   invalidate(shareId: string): void {
-    const keys = this.byShare.get(shareId);
-    if (!keys) return;
-    for (const k of [...keys]) this.remove(k);
+    for (const k of [...(this.byShare.get(shareId) ?? [])]) this.slots.delete(k);
   }
 
   clear(): void {
     this.slots.clear();
-    this.byShare.clear();
-    this.used = 0;
   }
 
   /** Invalidates on every change the source reports; returns the unsubscribe function. */
   attach(source: Pick<ShareSource, "onChange">): () => void {
     return source.onChange((shareId) => this.invalidate(shareId));
-  }
-
-  private remove(key: string): void {
-    const slot = this.slots.get(key);
-    if (!slot) return;
-    this.slots.delete(key);
-    this.used -= slot.value.bytes;
-    const set = this.byShare.get(slot.shareId);
-    if (set) {
-      set.delete(key);
-      if (!set.size) this.byShare.delete(slot.shareId);
-    }
   }
 }

@@ -1,32 +1,18 @@
-// The share service: creation, sync, reads and deletion for both protocols,
-// plus the in-memory snapshot cache the pages read from (ShareSource).
+// The share service: what the API asks for — creation, sync, reads and
+// deletion for both protocols, and the store health check. Reads go through
+// the snapshot cache (share-cache.ts), which the pages read from too.
 import type { Config } from "../config.ts";
 import { ApiError, notFound, tooLarge } from "./errors.ts";
 import { blobKey, randomShareId, shareIdFromSession } from "./ids.ts";
-import { SHARE_FORMAT_V2, type NativeItem, type ShareData } from "./model.ts";
+import { SHARE_FORMAT_V2, type NativeItem } from "./model.ts";
 import { hashSecret, newSecret, secretMatches } from "./secrets.ts";
-import { checkShareData, itemKey, NativeAssembly, toNativeItems } from "./share-data.ts";
-import type { ShareLookup, ShareSnapshot, ShareSource } from "./share-source.ts";
+import { itemKey, toNativeItems } from "./share-data.ts";
+import { ShareCache, type CacheOptions } from "./share-cache.ts";
 import { noTelemetry, type Telemetry } from "./telemetry.ts";
 import type { BlobStore } from "../stores/blob-store.ts";
 import type { ItemWrite, ShareRecord, ShareStore } from "../stores/share-store.ts";
 
 type Cfg = Pick<Config, "baseUrl" | "maxShareBytes" | "presignTtlSeconds">;
-
-interface Entry {
-  shareId: string;
-  /** Blob ETag (seed) or "n<version>" (native). */
-  version: string;
-  protocol: "seed" | "native";
-  lookup: ShareLookup;
-  /** Serialized ShareData, made on first API read of this version. */
-  json: string | null;
-  bytes: number;
-  checkedAt: number;
-  /** Native shares: the assembly and the item sequence it has applied up to. */
-  assembly?: NativeAssembly;
-  seq?: number;
-}
 
 export interface SeedCreated {
   presignedUrl: string;
@@ -35,33 +21,30 @@ export interface SeedCreated {
   expiresAt: string;
 }
 
-export interface ServiceOptions {
-  /** Bytes of snapshots kept in memory. */
-  cacheBytes?: number;
-  /** How stale a cached snapshot may be before a page view revalidates it. */
-  revalidateMs?: number;
-  now?: () => number;
+export interface ServiceOptions extends CacheOptions {
   telemetry?: Telemetry;
 }
 
-export class ShareService implements ShareSource {
-  private cache = new Map<string, Entry>();
-  private cacheBytes = 0;
-  private maxCacheBytes: number;
-  private revalidateMs: number;
-  private inflight = new Map<string, Promise<Entry | null>>();
-  private listeners = new Set<(id: string) => void>();
-  private now: () => number;
-  private telemetry: Telemetry;
+export interface StoreHealth {
+  ok: boolean;
+  stores: { share: string; blob: string };
+}
+
+export class ShareService {
+  private lastHealth: { at: number; result: Promise<StoreHealth> } | null = null;
+
+  /** The snapshot cache the API reads through; the pages read from the same one. */
+  readonly cache: ShareCache;
+  private readonly now: () => number;
+  private readonly telemetry: Telemetry;
 
   constructor(
-    readonly shares: ShareStore,
-    readonly blobs: BlobStore,
-    private cfg: Cfg,
+    private readonly shares: ShareStore,
+    private readonly blobs: BlobStore,
+    private readonly cfg: Cfg,
     opts: ServiceOptions = {},
   ) {
-    this.maxCacheBytes = opts.cacheBytes ?? 256 * 1024 * 1024;
-    this.revalidateMs = opts.revalidateMs ?? 1000;
+    this.cache = new ShareCache(shares, blobs, cfg, opts);
     this.now = opts.now ?? Date.now;
     this.telemetry = opts.telemetry ?? noTelemetry;
   }
@@ -96,7 +79,7 @@ export class ShareService implements ShareSource {
     });
     if (res !== "created")
       throw new ApiError(409, "SHARE_EXISTS", "This session is already shared; sync it with its secret or delete the share first.");
-    this.forget(input.shareId);
+    this.cache.forget(input.shareId);
     this.telemetry.shareCreated("seed");
     const p = await this.presign(input.shareId, input.size);
     return { presignedUrl: p.presignedUrl, secret, url: this.shareUrl(input.shareId), expiresAt: p.expiresAt };
@@ -120,7 +103,7 @@ export class ShareService implements ShareSource {
     this.checkSize(size);
     await this.shares.touch(shareId, size !== undefined ? { sizeBytes: size } : {});
     const p = await this.presign(shareId, size);
-    this.markStale(shareId);
+    this.cache.invalidate(shareId);
     this.telemetry.synced("seed");
     return { presignedUrl: p.presignedUrl, url: this.shareUrl(shareId), expiresAt: p.expiresAt };
   }
@@ -131,8 +114,8 @@ export class ShareService implements ShareSource {
     // no one could delete. A retry after any partial failure finishes the job.
     await this.blobs.delete(blobKey(shareId));
     await this.shares.delete(shareId);
-    this.forget(shareId);
-    this.emit(shareId);
+    this.cache.forget(shareId);
+    this.cache.emit(shareId);
     this.telemetry.shareDeleted("unshare");
   }
 
@@ -147,7 +130,7 @@ export class ShareService implements ShareSource {
     for (let attempt = 0; attempt < 8; attempt++) {
       const res = await this.shares.insert({ shareId, sessionId, secretHash: hashSecret(secret), protocol: "native", owner });
       if (res === "created") {
-        this.forget(shareId);
+        this.cache.forget(shareId);
         this.telemetry.shareCreated("native");
         return { id: shareId, url: this.shareUrl(shareId), secret };
       }
@@ -182,166 +165,65 @@ export class ShareService implements ShareSource {
     for (const w of writes) dedup.set(w.key, w);
     const v = await this.shares.putItems(shareId, [...dedup.values()], title !== undefined ? { title } : {});
     if (v === null) throw notFound();
-    this.markStale(shareId);
-    this.emit(shareId);
+    this.cache.invalidate(shareId);
+    this.cache.emit(shareId);
     this.telemetry.synced("native");
   }
 
   async nativeItems(shareId: string): Promise<NativeItem[]> {
-    const e = await this.revalidate(shareId);
-    const l = e?.lookup ?? { status: "not_found" as const };
-    if (l.status === "not_found") throw notFound();
-    if (e?.version === "missing") throw notFound("This share has no data yet: its upload has not finished.");
-    if (l.status === "unreadable") throw new ApiError(422, "UNREADABLE", `This share cannot be read: ${l.reason}.`);
-    if (l.snapshot.format === SHARE_FORMAT_V2)
+    const { snapshot } = await this.cache.readable(shareId);
+    if (snapshot.format === SHARE_FORMAT_V2)
       throw new ApiError(
         409,
         "NOT_IMPORTABLE",
         `This share was made with OpenCode 2, and \`opencode import\` reads only OpenCode 1 sessions. Read it at /share/${shareId}, as Markdown at /share/${shareId}.md, or as uploaded at /api/share/${shareId}.`,
       );
-    return toNativeItems(l.snapshot.data);
+    return toNativeItems(snapshot.data);
   }
 
   // ── reads ──────────────────────────────────────────────────────────────────
 
   /** The API read: always revalidated against the stores, answered as JSON text. */
   async readJson(shareId: string): Promise<{ json: string; version: string }> {
-    const e = await this.revalidate(shareId);
-    if (!e || e.lookup.status === "not_found") throw notFound();
-    if (e.version === "missing") throw notFound("This share has no data yet: its upload has not finished.");
-    if (e.lookup.status === "unreadable") throw new ApiError(422, "UNREADABLE", `This share cannot be read: ${e.lookup.reason}.`);
-    if (e.json === null) e.json = JSON.stringify(e.lookup.snapshot.data);
-    return { json: e.json, version: e.version };
+    const r = await this.cache.readable(shareId);
+    return { json: r.json(), version: r.version };
   }
 
-  async lookup(shareId: string): Promise<ShareLookup> {
-    const e = this.cache.get(shareId);
-    if (e) {
-      this.cache.delete(shareId);
-      this.cache.set(shareId, e); // LRU order
-      if (this.now() - e.checkedAt >= this.revalidateMs) void this.revalidate(shareId).catch(() => {});
-      return e.lookup;
-    }
-    const fresh = await this.revalidate(shareId);
-    return fresh ? fresh.lookup : { status: "not_found" };
-  }
-
-  onChange(listener: (shareId: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  private emit(shareId: string): void {
-    for (const l of this.listeners) {
-      try {
-        l(shareId);
-      } catch {}
-    }
+  /** Whether the share's row exists, read from the store (not the cache). */
+  async exists(shareId: string): Promise<boolean> {
+    return (await this.shares.get(shareId)) !== null;
   }
 
   /** Marks a share's snapshot stale, e.g. after an upload the server saw. */
   invalidate(shareId: string): void {
-    this.markStale(shareId);
+    this.cache.invalidate(shareId);
   }
 
-  private markStale(shareId: string): void {
-    const e = this.cache.get(shareId);
-    if (e) e.checkedAt = 0;
-  }
-
-  private forget(shareId: string): void {
-    const e = this.cache.get(shareId);
-    if (e) {
-      this.cacheBytes -= e.bytes;
-      this.cache.delete(shareId);
+  /** Both stores checked, shared by all callers within one second so probes cannot load the stores. */
+  health(): Promise<StoreHealth> {
+    const now = Date.now();
+    if (!this.lastHealth || now - this.lastHealth.at > 1000) {
+      const { shares, blobs } = this;
+      this.lastHealth = {
+        at: now,
+        result: Promise.all([reachable(() => shares.ping()), reachable(() => blobs.ping())]).then(([share, blob]) => ({
+          ok: share === "ok" && blob === "ok",
+          stores: { share: `${shares.kind}: ${share}`, blob: `${blobs.kind}: ${blob}` },
+        })),
+      };
     }
+    return this.lastHealth.result;
   }
+}
 
-  private store(e: Entry): void {
-    this.forget(e.shareId);
-    if (e.bytes > this.maxCacheBytes / 2) return;
-    this.cache.set(e.shareId, e);
-    this.cacheBytes += e.bytes;
-    for (const [id, old] of this.cache) {
-      if (this.cacheBytes <= this.maxCacheBytes) break;
-      this.cacheBytes -= old.bytes;
-      this.cache.delete(id);
-    }
-  }
-
-  /** One revalidation per share at a time; concurrent callers share it. */
-  revalidate(shareId: string): Promise<Entry | null> {
-    let p = this.inflight.get(shareId);
-    if (!p) {
-      p = this.doRevalidate(shareId).finally(() => this.inflight.delete(shareId));
-      this.inflight.set(shareId, p);
-    }
-    return p;
-  }
-
-  private async doRevalidate(shareId: string): Promise<Entry | null> {
-    const prev = this.cache.get(shareId);
-    const rec = await this.shares.get(shareId);
-    if (!rec) {
-      if (prev) {
-        this.forget(shareId);
-        this.emit(shareId);
-      }
-      return null;
-    }
-    const next = rec.protocol === "native" ? await this.readNative(rec, prev) : await this.readSeed(rec, prev);
-    next.checkedAt = this.now();
-    if (next !== prev) {
-      this.store(next);
-      if (prev && prev.version !== next.version) this.emit(shareId);
-    }
-    return next;
-  }
-
-  private unreadable(rec: ShareRecord, version: string, reason: string): Entry {
-    return { shareId: rec.shareId, version, protocol: rec.protocol, lookup: { status: "unreadable", reason }, json: null, bytes: 256, checkedAt: 0 };
-  }
-
-  private async readSeed(rec: ShareRecord, prev: Entry | undefined): Promise<Entry> {
-    const key = blobKey(rec.shareId);
-    const ifNoneMatch = prev && prev.protocol === "seed" ? prev.version : undefined;
-    const r = await this.blobs.get(key, { ifNoneMatch, maxBytes: this.cfg.maxShareBytes });
-    if (r.status === "not_modified") return prev!;
-    if (r.status === "missing") return this.unreadable(rec, "missing", "its data has not been uploaded yet");
-    if (r.status === "too_large")
-      return this.unreadable(rec, `big-${r.size}`, `its data is ${r.size} bytes, over this server's limit of ${this.cfg.maxShareBytes}`);
-    let parsed: unknown;
-    const text = new TextDecoder().decode(r.body);
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return this.unreadable(rec, r.etag, "its data is not valid JSON");
-    }
-    const checked = checkShareData(parsed);
-    if (!checked.ok) return this.unreadable(rec, r.etag, checked.reason);
-    const snapshot: ShareSnapshot = { shareId: rec.shareId, version: r.etag, size: r.size, data: checked.data, format: checked.format };
-    return { shareId: rec.shareId, version: r.etag, protocol: "seed", lookup: { status: "ok", snapshot }, json: text, bytes: r.size * 3, checkedAt: 0 };
-  }
-
-  private async readNative(rec: ShareRecord, prev: Entry | undefined): Promise<Entry> {
-    const version = `n${rec.version}`;
-    if (prev && prev.protocol === "native" && prev.version === version) return prev;
-    // Apply only what changed since the cached assembly: cost follows the delta.
-    const reuse = prev && prev.protocol === "native" && prev.assembly ? prev : undefined;
-    const assembly = reuse?.assembly ?? new NativeAssembly();
-    const since = reuse?.seq ?? -1;
-    const items = await this.shares.listItemsSince(rec.shareId, since);
-    let seq = since;
-    let bytes = reuse ? reuse.bytes : 0;
-    for (const it of items) {
-      try {
-        assembly.apply(it.key, JSON.parse(it.data));
-      } catch {}
-      if (it.seq > seq) seq = it.seq;
-      bytes += it.data.length * 3;
-    }
-    const data: ShareData = assembly.toShareData(rec.shareId, rec.sessionId, rec.createdAt, rec.updatedAt);
-    const snapshot: ShareSnapshot = { shareId: rec.shareId, version, size: Math.round(bytes / 3), data };
-    return { shareId: rec.shareId, version, protocol: "native", lookup: { status: "ok", snapshot }, json: null, bytes, checkedAt: 0, assembly, seq };
+async function reachable(ping: () => Promise<void>): Promise<"ok" | "down"> {
+  let timer: Timer | undefined;
+  try {
+    await Promise.race([ping(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("timeout")), 5000)))]);
+    return "ok";
+  } catch {
+    return "down";
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -20,7 +20,7 @@ export function blobRoutes(deps: RouteDeps, disk: DiskBlobStore | null) {
       if (declared !== null && Number(declared) > deps.config.maxShareBytes)
         throw tooLarge(deps.config.maxShareBytes);
       // The row must still exist: a URL signed before a delete must not resurrect the blob.
-      if (!(await deps.service.shares.get(id))) throw new ApiError(404, "NOT_FOUND", "This share was deleted; create it again.");
+      if (!(await deps.service.exists(id))) throw new ApiError(404, "NOT_FOUND", "This share was deleted; create it again.");
       const res = await disk.acceptUpload(id, request.body, { exactSize: check.size, maxBytes: deps.config.maxShareBytes });
       if (!res.ok) throw new ApiError(res.status, res.code, res.message);
       deps.service.invalidate(id);

@@ -6,40 +6,8 @@ import { isSessionId, isShareId } from "../core/ids.ts";
 import { json, onlyFields, secretField, optionalSize, readJsonObject } from "../http/respond.ts";
 import { assertWritable, shareIdParam, SMALL_BODY, underShareLimit, type RouteDeps } from "./context.ts";
 
-/** Store checks, shared by all health requests within one second so probes cannot load the stores. */
-function healthCheck(deps: RouteDeps) {
-  let last: { at: number; result: Promise<{ ok: boolean; version: string; stores: { share: string; blob: string } }> } | null = null;
-  const check = async (f: () => Promise<void>) => {
-    let timer: Timer | undefined;
-    try {
-      await Promise.race([f(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("timeout")), 5000)))]);
-      return "ok";
-    } catch {
-      return "down";
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-  return () => {
-    const now = Date.now();
-    if (!last || now - last.at > 1000) {
-      const { shares, blobs } = deps.service;
-      last = {
-        at: now,
-        result: Promise.all([check(() => shares.ping()), check(() => blobs.ping())]).then(([share, blob]) => ({
-          ok: share === "ok" && blob === "ok",
-          version: deps.version,
-          stores: { share: `${shares.kind}: ${share}`, blob: `${blobs.kind}: ${blob}` },
-        })),
-      };
-    }
-    return last.result;
-  };
-}
-
 export function shareApi(deps: RouteDeps) {
   const { service } = deps;
-  const health = healthCheck(deps);
   return new Elysia({ name: "share-api" })
     .post(
       "/api/share/presign",
@@ -104,8 +72,8 @@ export function shareApi(deps: RouteDeps) {
     .get(
       "/api/health",
       async () => {
-        const h = await health();
-        return json(h, h.ok ? 200 : 503);
+        const h = await service.health();
+        return json({ ok: h.ok, version: deps.version, stores: h.stores }, h.ok ? 200 : 503);
       },
     );
 }

@@ -28,18 +28,18 @@ async function setup() {
 
 const title = (l: any) => (l.status === "ok" ? l.snapshot.data.session.title : l.status);
 
-describe("ShareService as ShareSource", () => {
+describe("the snapshot cache (ShareSource) behind ShareService", () => {
   test("a cached lookup touches no store until the revalidation interval passes", async () => {
     const t = await setup();
     const svc = t.make();
     const c = await svc.createSeed({ shareId: "Cache001", sessionId: "ses_abcdefghCache001" });
     await t.blobs.put("sessions/Cache001.json", JSON.stringify(fixture));
-    expect(title(await svc.lookup("Cache001"))).toBe(fixture.session.title);
+    expect(title(await svc.cache.lookup("Cache001"))).toBe(fixture.session.title);
     const before = t.reads();
-    for (let i = 0; i < 50; i++) await svc.lookup("Cache001");
+    for (let i = 0; i < 50; i++) await svc.cache.lookup("Cache001");
     expect(t.reads()).toBe(before);
     t.tick(1500);
-    await svc.lookup("Cache001");
+    await svc.cache.lookup("Cache001");
     await Bun.sleep(20);
     expect(t.reads()).toBe(before + 1);
     expect(c.secret.length).toBe(32);
@@ -50,15 +50,15 @@ describe("ShareService as ShareSource", () => {
     const svc = t.make();
     await svc.createSeed({ shareId: "Cache002", sessionId: "ses_abcdefghCache002" });
     await t.blobs.put("sessions/Cache002.json", JSON.stringify(fixture));
-    await svc.lookup("Cache002");
+    await svc.cache.lookup("Cache002");
     const heard: string[] = [];
-    svc.onChange((id) => heard.push(id));
+    svc.cache.onChange((id) => heard.push(id));
     await t.blobs.put("sessions/Cache002.json", JSON.stringify({ ...fixture, session: { ...fixture.session, title: "v2" } }));
     t.tick(1500);
     // The stale snapshot answers at once; the background revalidation brings v2.
-    expect(title(await svc.lookup("Cache002"))).toBe(fixture.session.title);
+    expect(title(await svc.cache.lookup("Cache002"))).toBe(fixture.session.title);
     await Bun.sleep(30);
-    expect(title(await svc.lookup("Cache002"))).toBe("v2");
+    expect(title(await svc.cache.lookup("Cache002"))).toBe("v2");
     expect(heard).toEqual(["Cache002"]);
   });
 
@@ -68,14 +68,14 @@ describe("ShareService as ShareSource", () => {
     const b = t.make();
     const c = await a.createSeed({ shareId: "Cache003", sessionId: "ses_abcdefghCache003" });
     await t.blobs.put("sessions/Cache003.json", JSON.stringify(fixture));
-    expect((await b.lookup("Cache003")).status).toBe("ok");
+    expect((await b.cache.lookup("Cache003")).status).toBe("ok");
     const heard: string[] = [];
-    b.onChange((id) => heard.push(id));
+    b.cache.onChange((id) => heard.push(id));
     await a.delete("Cache003", c.secret);
     t.tick(1500);
-    await b.lookup("Cache003");
+    await b.cache.lookup("Cache003");
     await Bun.sleep(30);
-    expect((await b.lookup("Cache003")).status).toBe("not_found");
+    expect((await b.cache.lookup("Cache003")).status).toBe("not_found");
     expect(heard).toEqual(["Cache003"]);
   });
 
@@ -84,24 +84,24 @@ describe("ShareService as ShareSource", () => {
     const svc = t.make();
     const n = await svc.createNative("ses_abcdefghNative01");
     await svc.syncNative(n.id, n.secret, [{ type: "session", data: { id: "ses_abcdefghNative01", title: "one" } }]);
-    expect(title(await svc.lookup(n.id))).toBe("one");
+    expect(title(await svc.cache.lookup(n.id))).toBe("one");
     await svc.syncNative(n.id, n.secret, [{ type: "session", data: { id: "ses_abcdefghNative01", title: "two" } }]);
-    await svc.lookup(n.id);
+    await svc.cache.lookup(n.id);
     await Bun.sleep(30);
-    expect(title(await svc.lookup(n.id))).toBe("two");
+    expect(title(await svc.cache.lookup(n.id))).toBe("two");
   });
 
   test("unreadable data is reported, not thrown", async () => {
     const t = await setup();
     const svc = t.make();
     await svc.createSeed({ shareId: "Cache004", sessionId: "ses_abcdefghCache004" });
-    expect(await svc.lookup("Cache004")).toEqual({ status: "unreadable", reason: "its data has not been uploaded yet" });
+    expect(await svc.cache.lookup("Cache004")).toEqual({ status: "unreadable", reason: "its data has not been uploaded yet" });
     await t.blobs.put("sessions/Cache004.json", "{not json");
-    await svc.revalidate("Cache004");
-    expect(await svc.lookup("Cache004")).toEqual({ status: "unreadable", reason: "its data is not valid JSON" });
+    await svc.cache.revalidate("Cache004");
+    expect(await svc.cache.lookup("Cache004")).toEqual({ status: "unreadable", reason: "its data is not valid JSON" });
     await t.blobs.put("sessions/Cache004.json", "x".repeat((1 << 20) + 1));
-    await svc.revalidate("Cache004");
-    const big = await svc.lookup("Cache004");
+    await svc.cache.revalidate("Cache004");
+    const big = await svc.cache.lookup("Cache004");
     expect(big.status).toBe("unreadable");
     expect(big.status === "unreadable" && big.reason).toContain("over this server's limit");
   });
@@ -114,12 +114,12 @@ describe("ShareService as ShareSource", () => {
       const id = `Budget${String(i).padStart(2, "0")}`;
       await svc.createSeed({ shareId: id, sessionId: `ses_abcdefgh${id}` });
       await t.blobs.put(`sessions/${id}.json`, body);
-      await svc.lookup(id);
+      await svc.cache.lookup(id);
     }
     const before = t.reads();
-    await svc.lookup("Budget09");
+    await svc.cache.lookup("Budget09");
     expect(t.reads()).toBe(before);
-    await svc.lookup("Budget00");
+    await svc.cache.lookup("Budget00");
     expect(t.reads()).toBe(before + 1);
   });
 });

@@ -1,0 +1,191 @@
+// The read side: snapshots of shares kept in memory (bounded in bytes,
+// least recently used first out), revalidated against the stores at most
+// about once a second per share for pages and on every API read. It is the
+// ShareSource the pages read from; it never writes to a store.
+import type { Config } from "../config.ts";
+import type { BlobStore } from "../stores/blob-store.ts";
+import type { ShareRecord, ShareStore } from "../stores/share-store.ts";
+import { ApiError, notFound } from "./errors.ts";
+import { blobKey } from "./ids.ts";
+import { ByteLru } from "./lru.ts";
+import type { ShareData } from "./model.ts";
+import { checkShareData, NativeAssembly } from "./share-data.ts";
+import type { ShareLookup, ShareSnapshot, ShareSource } from "./share-source.ts";
+
+interface Entry {
+  shareId: string;
+  /** Blob ETag (seed) or "n<version>" (native). */
+  version: string;
+  protocol: ShareRecord["protocol"];
+  lookup: ShareLookup;
+  /** Serialized ShareData, made on first API read of this version. */
+  json: string | null;
+  bytes: number;
+  checkedAt: number;
+  /** Native shares: the assembly and the item sequence it has applied up to. */
+  assembly?: NativeAssembly;
+  seq?: number;
+}
+
+/** A share's snapshot that can be shown, with its JSON text once asked for. */
+export interface Readable {
+  snapshot: ShareSnapshot;
+  version: string;
+  json(): string;
+}
+
+export interface CacheOptions {
+  /** Bytes of snapshots kept in memory. */
+  cacheBytes?: number;
+  /** How stale a cached snapshot may be before a page view revalidates it. */
+  revalidateMs?: number;
+  now?: () => number;
+}
+
+export class ShareCache implements ShareSource {
+  private readonly entries: ByteLru<string, Entry>;
+  private readonly revalidateMs: number;
+  private readonly inflight = new Map<string, Promise<Entry | null>>();
+  private readonly listeners = new Set<(id: string) => void>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly shares: ShareStore,
+    private readonly blobs: BlobStore,
+    private readonly cfg: Pick<Config, "maxShareBytes">,
+    opts: CacheOptions = {},
+  ) {
+    this.entries = new ByteLru(opts.cacheBytes ?? 256 * 1024 * 1024);
+    this.revalidateMs = opts.revalidateMs ?? 1000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Hot path for pages: answers from memory and revalidates in the background once stale. */
+  async lookup(shareId: string): Promise<ShareLookup> {
+    const e = this.entries.get(shareId);
+    if (e) {
+      if (this.now() - e.checkedAt >= this.revalidateMs) void this.revalidate(shareId).catch(() => {});
+      return e.lookup;
+    }
+    const fresh = await this.revalidate(shareId);
+    return fresh ? fresh.lookup : { status: "not_found" };
+  }
+
+  /** The API read: revalidated against the stores, and an error saying why when it cannot be shown. */
+  async readable(shareId: string): Promise<Readable> {
+    const e = await this.revalidate(shareId);
+    if (!e || e.lookup.status === "not_found") throw notFound();
+    if (e.version === "missing") throw notFound("This share has no data yet: its upload has not finished.");
+    if (e.lookup.status === "unreadable") throw new ApiError(422, "UNREADABLE", `This share cannot be read: ${e.lookup.reason}.`);
+    const snapshot = e.lookup.snapshot;
+    return { snapshot, version: e.version, json: () => (e.json ??= JSON.stringify(snapshot.data)) };
+  }
+
+  onChange(listener: (shareId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Tells every listener a share changed (synced, re-uploaded, deleted). */
+  emit(shareId: string): void {
+    for (const l of this.listeners) {
+      try {
+        l(shareId);
+      } catch {}
+    }
+  }
+
+  /** Marks a share's snapshot stale, e.g. after a write the server saw: the next read revalidates. */
+  invalidate(shareId: string): void {
+    const e = this.entries.peek(shareId);
+    if (e) e.checkedAt = 0;
+  }
+
+  /** Drops a share's snapshot, e.g. when it is created again or deleted. */
+  forget(shareId: string): void {
+    this.entries.delete(shareId);
+  }
+
+  /** One revalidation per share at a time; concurrent callers share it. */
+  revalidate(shareId: string): Promise<Entry | null> {
+    let p = this.inflight.get(shareId);
+    if (!p) {
+      p = this.doRevalidate(shareId).finally(() => this.inflight.delete(shareId));
+      this.inflight.set(shareId, p);
+    }
+    return p;
+  }
+
+  private store(e: Entry): void {
+    this.entries.delete(e.shareId);
+    // One share may not take more than half the budget: it would evict everything else.
+    if (e.bytes > this.entries.maxBytes / 2) return;
+    this.entries.set(e.shareId, e, e.bytes);
+  }
+
+  private async doRevalidate(shareId: string): Promise<Entry | null> {
+    const prev = this.entries.peek(shareId);
+    const rec = await this.shares.get(shareId);
+    if (!rec) {
+      if (prev) {
+        this.forget(shareId);
+        this.emit(shareId);
+      }
+      return null;
+    }
+    const next = rec.protocol === "native" ? await this.readNative(rec, prev) : await this.readSeed(rec, prev);
+    next.checkedAt = this.now();
+    if (next !== prev) {
+      this.store(next);
+      if (prev && prev.version !== next.version) this.emit(shareId);
+    }
+    return next;
+  }
+
+  private unreadable(rec: ShareRecord, version: string, reason: string): Entry {
+    return { shareId: rec.shareId, version, protocol: rec.protocol, lookup: { status: "unreadable", reason }, json: null, bytes: 256, checkedAt: 0 };
+  }
+
+  private async readSeed(rec: ShareRecord, prev: Entry | undefined): Promise<Entry> {
+    const key = blobKey(rec.shareId);
+    const ifNoneMatch = prev && prev.protocol === "seed" ? prev.version : undefined;
+    const r = await this.blobs.get(key, { ifNoneMatch, maxBytes: this.cfg.maxShareBytes });
+    if (r.status === "not_modified") return prev!;
+    if (r.status === "missing") return this.unreadable(rec, "missing", "its data has not been uploaded yet");
+    if (r.status === "too_large")
+      return this.unreadable(rec, `big-${r.size}`, `its data is ${r.size} bytes, over this server's limit of ${this.cfg.maxShareBytes}`);
+    let parsed: unknown;
+    const text = new TextDecoder().decode(r.body);
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return this.unreadable(rec, r.etag, "its data is not valid JSON");
+    }
+    const checked = checkShareData(parsed);
+    if (!checked.ok) return this.unreadable(rec, r.etag, checked.reason);
+    const snapshot: ShareSnapshot = { shareId: rec.shareId, version: r.etag, size: r.size, data: checked.data, format: checked.format };
+    return { shareId: rec.shareId, version: r.etag, protocol: "seed", lookup: { status: "ok", snapshot }, json: text, bytes: r.size * 3, checkedAt: 0 };
+  }
+
+  private async readNative(rec: ShareRecord, prev: Entry | undefined): Promise<Entry> {
+    const version = `n${rec.version}`;
+    if (prev && prev.protocol === "native" && prev.version === version) return prev;
+    // Apply only what changed since the cached assembly: cost follows the delta.
+    const reuse = prev && prev.protocol === "native" && prev.assembly ? prev : undefined;
+    const assembly = reuse?.assembly ?? new NativeAssembly();
+    const since = reuse?.seq ?? -1;
+    const items = await this.shares.listItemsSince(rec.shareId, since);
+    let seq = since;
+    let bytes = reuse ? reuse.bytes : 0;
+    for (const it of items) {
+      try {
+        assembly.apply(it.key, JSON.parse(it.data));
+      } catch {}
+      if (it.seq > seq) seq = it.seq;
+      bytes += it.data.length * 3;
+    }
+    const data: ShareData = assembly.toShareData(rec.shareId, rec.sessionId, rec.createdAt, rec.updatedAt);
+    const snapshot: ShareSnapshot = { shareId: rec.shareId, version, size: Math.round(bytes / 3), data };
+    return { shareId: rec.shareId, version, protocol: "native", lookup: { status: "ok", snapshot }, json: null, bytes, checkedAt: 0, assembly, seq };
+  }
+}
