@@ -7,6 +7,7 @@ import { MemorySource } from "../helpers/memory-source.ts";
 import { generateSession } from "../../bench/page-data.ts";
 import { loadFixture } from "../views/app.ts";
 import { hostileShare } from "../views/hostile-corpus.ts";
+import { capturedShare, hostileV2Share } from "../views/v2-corpus.ts";
 import { ARTIFACTS, launchChromium } from "./chromium.ts";
 
 const fixture = await loadFixture();
@@ -19,6 +20,8 @@ let browser: Browser;
 beforeAll(async () => {
   source.put(fixture);
   source.put(hostileShare("Hostile1"));
+  source.put(capturedShare("4LAeho00"));
+  source.put(hostileV2Share("HostileV"));
   source.put(generateSession({ messages: 400, outputChars: 3000, shareId: "BigShare" }));
   source.putUnreadable("Broken01", "The stored data is not valid JSON.");
   const app = new Elysia().use(pagesRoutes({ source, baseUrl: "http://127.0.0.1" })).listen({ hostname: "127.0.0.1", port: 0 });
@@ -201,10 +204,38 @@ describe("long sessions", () => {
   }, 30_000);
 });
 
+describe("OpenCode 2 share", () => {
+  test("the captured 2.x turn reads like a 1.x share: header, prompt, bash call and answer, no console errors", async () => {
+    const { page, problems, close } = await open();
+    expect((await page.goto(`${base}/share/4LAeho00`))?.status()).toBe(200);
+    expect(await page.locator("article.msg").count()).toBe(3);
+    expect(await visibleText(page, ".session-head .stats")).toContain("240 in · 24 out");
+    expect(await visibleText(page, "article.msg-user")).toContain("Run echo hi and tell me what it printed.");
+    expect(await visibleText(page, ".tool:has(.tool-name:text-is('bash')) .term")).toContain("hi");
+    expect(await visibleText(page, ".exit")).toBe("exit 0");
+    expect(await visibleText(page, "article.msg-assistant >> nth=1")).toContain("The command printed: hi");
+    expect(problems).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/share-v2.png`, fullPage: true });
+    await close();
+  }, 30_000);
+
+  test("with JavaScript disabled every 2.x message is there and a permalink targets its part", async () => {
+    const { page, close } = await open({ javaScriptEnabled: false });
+    await page.goto(`${base}/share/4LAeho00#p-call_1796153658749`);
+    expect(await page.locator("article.msg").last().isVisible()).toBe(true);
+    expect(await page.locator("#p-call_1796153658749").isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.querySelector(":target")?.id)).toBe("p-call_1796153658749");
+    await page.goto(`${base}/share/HostileV`);
+    expect(await page.locator("article.msg-event").count()).toBe(3);
+    expect(await page.locator("article.msg-shell .tool-name").innerText()).toBe("bash");
+    await close();
+  }, 30_000);
+});
+
 describe("hostile share", () => {
   test("nothing executes: no script, handler, dialog or title change", async () => {
     const { page, problems, close } = await open();
-    for (const path of ["/share/Hostile1", "/share/Hostile1?page=2"]) {
+    for (const path of ["/share/Hostile1", "/share/Hostile1?page=2", "/share/HostileV"]) {
       await page.goto(`${base}${path}`);
       // open every collapsed block so lazily parsed content is live in the DOM
       await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));

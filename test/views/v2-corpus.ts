@@ -72,3 +72,46 @@ export function v2Share(messages: V2Message[], extra: Partial<ShareDataV2> = {},
 }
 
 export const EDIT_PATCH = "Index: /home/dev/proj/a.ts\n===================================================================\n--- /home/dev/proj/a.ts\n+++ /home/dev/proj/a.ts\n@@ -1,1 +1,1 @@\n-const a = 1;\n+const a = 2;\n";
+
+export const XSS = `<script>window.__pwned=1</script><img src=x onerror=alert(1)>`;
+export const XSS_ESCAPED = "&lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;";
+
+/** Every 2.x message type and several tools, with a hostile string in each field a user or model controls. */
+export function hostileV2Share(shareId = "V2built1"): ShareDataV2 {
+  const d = v2Share(
+    [
+      message({ type: "user", text: XSS, files: [{ uri: "javascript:alert(1)", mime: "text/html", name: XSS }, { uri: "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=", mime: "image/svg+xml", name: "x.svg" }], agents: [{ name: XSS }] }),
+      message({ type: "synthetic", text: XSS, description: XSS }),
+      message({ type: "system", text: XSS }),
+      message({ type: "skill", name: XSS, text: XSS }),
+      message({ type: "shell", command: XSS, output: XSS, status: XSS }),
+      message({ type: "compaction", reason: XSS, summary: XSS, recent: XSS, status: XSS }),
+      message({ type: "agent-switched", agent: XSS, previous: XSS }),
+      message({ type: "model-switched", model: { id: XSS, providerID: XSS, variant: XSS } }),
+      message({ type: "location-switched", location: { directory: XSS, workspaceID: XSS } }),
+      message({ type: XSS, payload: XSS }),
+      assistant(
+        [
+          { type: "text", id: XSS, text: `${XSS}\n\n[click](javascript:alert(1))` },
+          { type: "reasoning", id: "r", text: XSS },
+          { type: "tool", id: XSS, name: XSS, state: { status: "streaming", input: XSS }, time: { created: T0 } },
+          tool("bash", { command: XSS, workdir: XSS }, XSS, { exit: XSS }),
+          tool("edit", { path: XSS, oldString: XSS, newString: "x" }, XSS, { files: [{ file: XSS, patch: `@@ -1 +1 @@\n-${XSS}\n+x\n`, status: XSS, additions: 1, deletions: 1 }] }),
+          tool("question", { questions: [{ header: XSS, question: XSS, options: [{ label: XSS, description: XSS }] }] }, XSS, { answers: [[XSS]] }),
+          tool("webfetch", { url: "javascript:alert(1)", format: XSS }, XSS),
+          tool("todowrite", { todos: [{ content: XSS, status: XSS, priority: XSS }] }, XSS),
+          tool("skill", { name: XSS }, XSS, { directory: XSS }),
+          { ...tool("bash", { command: "x" }, "y"), state: { status: "error", input: {}, content: [], structured: {}, error: { type: XSS, message: XSS } } },
+          { type: XSS, id: "weird", value: XSS },
+        ],
+        { agent: XSS, model: { id: XSS, providerID: XSS }, error: { type: XSS, message: XSS }, finish: XSS },
+      ),
+    ],
+    {},
+    shareId,
+  );
+  d.session.title = XSS;
+  d.session.location = { directory: XSS };
+  return d;
+}
+

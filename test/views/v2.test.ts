@@ -7,11 +7,9 @@ import type { V2Message } from "../../src/core/model.ts";
 import { auditHtml } from "./html-audit.ts";
 import { pagesApp } from "./app.ts";
 import { runViewScenarios } from "./scenario.ts";
-import { assistant, capturedShare, EDIT_PATCH, message, T0, tool, v2Share } from "./v2-corpus.ts";
+import { assistant, capturedShare, EDIT_PATCH, hostileV2Share, message, T0, tool, v2Share, XSS, XSS_ESCAPED } from "./v2-corpus.ts";
 
 const PNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
-const XSS = `<script>window.__pwned=1</script><img src=x onerror=alert(1)>`;
-const XSS_ESCAPED = "&lt;script&gt;window.__pwned=1&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;";
 
 describe("OpenCode 2: the captured turn", () => {
   runViewScenarios([
@@ -348,39 +346,7 @@ describe("OpenCode 2: hostile strings", () => {
   runViewScenarios([
     {
       name: "every 2.x field a user or model controls is escaped, and links stay safe",
-      data: () => {
-        const d = v2Share([
-          message({ type: "user", text: XSS, files: [{ uri: "javascript:alert(1)", mime: "text/html", name: XSS }, { uri: "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=", mime: "image/svg+xml", name: "x.svg" }], agents: [{ name: XSS }] }),
-          message({ type: "synthetic", text: XSS, description: XSS }),
-          message({ type: "system", text: XSS }),
-          message({ type: "skill", name: XSS, text: XSS }),
-          message({ type: "shell", command: XSS, output: XSS, status: XSS }),
-          message({ type: "compaction", reason: XSS, summary: XSS, recent: XSS, status: XSS }),
-          message({ type: "agent-switched", agent: XSS, previous: XSS }),
-          message({ type: "model-switched", model: { id: XSS, providerID: XSS, variant: XSS } }),
-          message({ type: "location-switched", location: { directory: XSS, workspaceID: XSS } }),
-          message({ type: XSS, payload: XSS }),
-          assistant(
-            [
-              { type: "text", id: XSS, text: `${XSS}\n\n[click](javascript:alert(1))` },
-              { type: "reasoning", id: "r", text: XSS },
-              { type: "tool", id: XSS, name: XSS, state: { status: "streaming", input: XSS }, time: { created: T0 } },
-              tool("bash", { command: XSS, workdir: XSS }, XSS, { exit: XSS }),
-              tool("edit", { path: XSS, oldString: XSS, newString: "x" }, XSS, { files: [{ file: XSS, patch: `@@ -1 +1 @@\n-${XSS}\n+x\n`, status: XSS, additions: 1, deletions: 1 }] }),
-              tool("question", { questions: [{ header: XSS, question: XSS, options: [{ label: XSS, description: XSS }] }] }, XSS, { answers: [[XSS]] }),
-              tool("webfetch", { url: "javascript:alert(1)", format: XSS }, XSS),
-              tool("todowrite", { todos: [{ content: XSS, status: XSS, priority: XSS }] }, XSS),
-              tool("skill", { name: XSS }, XSS, { directory: XSS }),
-              { ...tool("bash", { command: "x" }, "y"), state: { status: "error", input: {}, content: [], structured: {}, error: { type: XSS, message: XSS } } },
-              { type: XSS, id: "weird", value: XSS },
-            ],
-            { agent: XSS, model: { id: XSS, providerID: XSS }, error: { type: XSS, message: XSS }, finish: XSS },
-          ),
-        ]);
-        d.session.title = XSS;
-        d.session.location = { directory: XSS };
-        return d;
-      },
+      data: () => hostileV2Share(),
       contains: [XSS_ESCAPED, "[click](javascript:alert(1))"],
       absent: ["<script>window.__pwned", 'href="javascript:', "data:image/svg+xml", "onerror=alert(1)>"],
       page: ["<title>&lt;script&gt;"],
