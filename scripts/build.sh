@@ -7,7 +7,7 @@ out="${1:-better-share}"
 # --minify-whitespace/--minify-syntax, not --minify: renaming identifiers breaks Elysia.
 # NODE_ENV is defined because the compiler would otherwise inline "development".
 # .env and bunfig.toml in the working directory must not change a deployed binary.
-bun build src/cli.ts --compile --minify-whitespace --minify-syntax --sourcemap=none \
+bun build src/cli.ts --compile --bytecode --minify-whitespace --minify-syntax --sourcemap=none \
   --define 'process.env.NODE_ENV="production"' \
   --no-compile-autoload-dotenv --no-compile-autoload-bunfig \
   --outfile "$out"

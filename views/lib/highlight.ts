@@ -1,41 +1,54 @@
 // Server-side highlighting with a fixed set of languages: loading all of
 // highlight.js costs start-up time and binary size, and auto-detection runs
 // every grammar over the text, which is far too slow for large blobs.
-import hljs from "highlight.js/lib/core";
-import bash from "highlight.js/lib/languages/bash";
-import c from "highlight.js/lib/languages/c";
-import cpp from "highlight.js/lib/languages/cpp";
-import csharp from "highlight.js/lib/languages/csharp";
-import css from "highlight.js/lib/languages/css";
-import diff from "highlight.js/lib/languages/diff";
-import dockerfile from "highlight.js/lib/languages/dockerfile";
-import go from "highlight.js/lib/languages/go";
-import ini from "highlight.js/lib/languages/ini";
-import java from "highlight.js/lib/languages/java";
-import javascript from "highlight.js/lib/languages/javascript";
-import json from "highlight.js/lib/languages/json";
-import kotlin from "highlight.js/lib/languages/kotlin";
-import lua from "highlight.js/lib/languages/lua";
-import makefile from "highlight.js/lib/languages/makefile";
-import markdown from "highlight.js/lib/languages/markdown";
-import php from "highlight.js/lib/languages/php";
-import python from "highlight.js/lib/languages/python";
-import ruby from "highlight.js/lib/languages/ruby";
-import rust from "highlight.js/lib/languages/rust";
-import scss from "highlight.js/lib/languages/scss";
-import shell from "highlight.js/lib/languages/shell";
-import sql from "highlight.js/lib/languages/sql";
-import swift from "highlight.js/lib/languages/swift";
-import typescript from "highlight.js/lib/languages/typescript";
-import xml from "highlight.js/lib/languages/xml";
-import yaml from "highlight.js/lib/languages/yaml";
 import { escapeHtml } from "@kitajs/html";
 
-const grammars = {
-  bash, c, cpp, csharp, css, diff, dockerfile, go, ini, java, javascript, json, kotlin, lua,
-  makefile, markdown, php, python, ruby, rust, scss, shell, sql, swift, typescript, xml, yaml,
+type HLJS = typeof import("highlight.js/lib/core").default;
+type Grammar = Parameters<HLJS["registerLanguage"]>[1];
+
+// Loaded on the first highlight, not at start: the server answers sooner and
+// a process that never renders a page never pays for the grammars.
+const grammars: Record<string, () => Grammar | { default: Grammar }> = {
+  bash: () => require("highlight.js/lib/languages/bash"),
+  c: () => require("highlight.js/lib/languages/c"),
+  cpp: () => require("highlight.js/lib/languages/cpp"),
+  csharp: () => require("highlight.js/lib/languages/csharp"),
+  css: () => require("highlight.js/lib/languages/css"),
+  diff: () => require("highlight.js/lib/languages/diff"),
+  dockerfile: () => require("highlight.js/lib/languages/dockerfile"),
+  go: () => require("highlight.js/lib/languages/go"),
+  ini: () => require("highlight.js/lib/languages/ini"),
+  java: () => require("highlight.js/lib/languages/java"),
+  javascript: () => require("highlight.js/lib/languages/javascript"),
+  json: () => require("highlight.js/lib/languages/json"),
+  kotlin: () => require("highlight.js/lib/languages/kotlin"),
+  lua: () => require("highlight.js/lib/languages/lua"),
+  makefile: () => require("highlight.js/lib/languages/makefile"),
+  markdown: () => require("highlight.js/lib/languages/markdown"),
+  php: () => require("highlight.js/lib/languages/php"),
+  python: () => require("highlight.js/lib/languages/python"),
+  ruby: () => require("highlight.js/lib/languages/ruby"),
+  rust: () => require("highlight.js/lib/languages/rust"),
+  scss: () => require("highlight.js/lib/languages/scss"),
+  shell: () => require("highlight.js/lib/languages/shell"),
+  sql: () => require("highlight.js/lib/languages/sql"),
+  swift: () => require("highlight.js/lib/languages/swift"),
+  typescript: () => require("highlight.js/lib/languages/typescript"),
+  xml: () => require("highlight.js/lib/languages/xml"),
+  yaml: () => require("highlight.js/lib/languages/yaml"),
 };
-for (const [name, grammar] of Object.entries(grammars)) hljs.registerLanguage(name, grammar);
+
+let engine: HLJS | undefined;
+function hljs(): HLJS {
+  if (engine) return engine;
+  const core = require("highlight.js/lib/core") as HLJS | { default: HLJS };
+  const h = "default" in core && core.default ? core.default : (core as HLJS);
+  for (const [name, load] of Object.entries(grammars)) {
+    const g = load();
+    h.registerLanguage(name, typeof g === "function" ? g : g.default);
+  }
+  return (engine = h);
+}
 
 /** Larger blocks are shown plain: highlight.js runs at a few MB/s at best. */
 export const HIGHLIGHT_MAX_CHARS = 10_000;
@@ -61,7 +74,7 @@ export function languageFor(name: string | undefined): string | undefined {
   if (!name) return undefined;
   const key = name.trim().toLowerCase().split(/\s/)[0] ?? "";
   if (!key || key.length > 30) return undefined;
-  if (hljs.getLanguage(key)) return key;
+  if (hljs().getLanguage(key)) return key;
   return EXTENSIONS[key];
 }
 
@@ -78,9 +91,9 @@ export function languageForPath(path: string): string | undefined {
  * highlighter escapes its input and only adds `<span class="hljs-…">`.
  */
 export function highlight(code: string, language: string | undefined, budget?: { chars: number }): JSX.Element {
-  if (language && code.length <= HIGHLIGHT_MAX_CHARS && hljs.getLanguage(language) && (!budget || budget.chars >= code.length)) {
+  if (language && code.length <= HIGHLIGHT_MAX_CHARS && hljs().getLanguage(language) && (!budget || budget.chars >= code.length)) {
     try {
-      const out = hljs.highlight(code, { language, ignoreIllegals: true }).value;
+      const out = hljs().highlight(code, { language, ignoreIllegals: true }).value;
       if (budget) budget.chars -= code.length;
       return out;
     } catch {
