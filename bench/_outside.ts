@@ -5,11 +5,12 @@
 // ours, …) so a burst of other work on the machine hits both; every figure is
 // the median of at least five rounds, printed with the load average.
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { buildBinary } from "../test/helpers/binary.ts";
 import { freePort } from "../test/helpers/net.ts";
-import { fmt } from "./lib.ts";
+import { fmt, load1 } from "./lib.ts";
+export { load1, reportRow } from "./lib.ts";
 
 export const ROUNDS = Math.max(5, Number(process.env.BENCH_ROUNDS ?? 5));
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -20,8 +21,6 @@ export const median = (xs: number[]): number => {
   const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length / 2)]! : NaN;
 };
-
-export const load1 = (): string => fmt(loadavg()[0]!, 1);
 
 /** A scratch directory removed at exit, plus the compiled binary (built once per process). */
 export const scratch = mkdtempSync(join(tmpdir(), "bs-bench-"));
@@ -204,11 +203,6 @@ export async function interleave(oursUrl: string, baseUrl: string, headers: Reco
   }
   const ratio = median(ours.map((o, i) => o.rps / base[i]!.rps));
   return { ours, base, ratio, loads };
-}
-
-/** The line bench/run.ts collects into its summary table. */
-export function reportRow(row: { row: string; today: string; goal: string; now: string; met: boolean; detail?: string }): void {
-  console.log(`\nROW ${JSON.stringify({ ...row, load: load1() })}`);
 }
 
 export function describeRounds(r: Interleaved, what = "req/s"): string {

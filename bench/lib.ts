@@ -2,6 +2,8 @@
 // percentile maths. Figures are printed as ratios to a baseline measured in
 // the same run, so they compare across machines.
 
+import { loadavg } from "node:os";
+
 export interface LoadResult {
   requests: number;
   errors: number;
@@ -46,3 +48,11 @@ export function table(rows: Array<Record<string, string | number>>): string {
   const line = (vals: string[]) => vals.map((v, i) => v.padEnd(w[i]!)).join("  ");
   return [line(cols), line(w.map((n) => "-".repeat(n))), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join("\n");
 }
+
+export const load1 = (): string => fmt(loadavg()[0]!, 1);
+
+/** The line bench/run.ts collects into its summary table. */
+export function reportRow(row: { row: string; today: string; goal: string; now: string; met: boolean; detail?: string }): void {
+  console.log(`\nROW ${JSON.stringify({ ...row, load: load1() })}`);
+}
+
