@@ -2,7 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import { errorMessage } from "./api.js";
 import { isSessionId, isShareId } from "./protocol.js";
 import type { SecretStore, ShareRecord } from "./secret-store.js";
-import { ShareError, type Log, type Uploader } from "./uploader.js";
+import { ShareError, type Log, type Notify, type Uploader } from "./uploader.js";
 
 // OpenCode 1.18's built-in /share speaks its native protocol (README, "HTTP
 // API") to `enterprise.url`. This loopback server answers it and turns it into
@@ -16,6 +16,11 @@ export interface AdapterOptions {
   log?: Log;
   /** Set when sharing is unusable (no base URL): every request gets this as a clear error. */
   disabledReason?: string;
+  /**
+   * Shows a refusal only a person can fix (a missing or refused creation
+   * token): OpenCode answers its own /share failure with a generic error.
+   */
+  notify?: Notify;
   /** Longest a native delete waits for the server before answering (deletion continues in the background). */
   deleteWaitMs?: number;
 }
@@ -101,6 +106,7 @@ export function createHandler(options: AdapterOptions): (req: Request) => Promis
     } catch (err) {
       if (err instanceof ShareError) {
         log("warn", "share request failed", { path: url.pathname, error: err.message });
+        if (err.code === "TOKEN_REQUIRED" || err.code === "INVALID_TOKEN") options.notify?.(`better-share: ${err.message}`, "error");
         return error(err.status, err.code, err.message);
       }
       log("error", "adapter request failed", { path: url.pathname, error: errorMessage(err) });

@@ -17,11 +17,12 @@ type Client = PluginInput["client"];
 export async function createHooks(input: Pick<PluginInput, "client">, options?: Record<string, unknown>, overrides: RuntimeOverrides = {}): Promise<Hooks> {
   const client = input.client;
   const log = makeLog(client);
+  const notify = makeNotify(client, log);
   const runtime = await createRuntime(
     options,
     {
       log,
-      notify: makeNotify(client, log),
+      notify,
       build: (sessionId) => buildShareData(client as unknown as SessionReader, sessionId),
       note: async (sessionId, text) => {
         const res = await client.session.prompt({
@@ -47,7 +48,7 @@ export async function createHooks(input: Pick<PluginInput, "client">, options?: 
         if (info.builtInShare || mode === "native") {
           // Pointed at the adapter even in commands mode, so a session shared
           // earlier through OpenCode's own sharing can never sync to opncd.ai.
-          adapter ??= startAdapter({ uploader, store, log, disabledReason: settings.disabledReason });
+          adapter ??= startAdapter({ uploader, store, log, notify, disabledReason: settings.disabledReason });
           cfg.enterprise = { ...(cfg.enterprise ?? {}), url: adapter.url };
         }
         if (mode === "commands") {

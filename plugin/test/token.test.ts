@@ -151,6 +151,8 @@ describe("in OpenCode", () => {
     const body = (await res.json()) as { code: string; error: string };
     expect(body.code).toBe("INVALID_TOKEN");
     expect(body.error).toContain("refused your creation token");
+    // OpenCode shows its own /share failure generically; the reason comes as one toast.
+    expect(t.client.toasts).toEqual([{ message: expect.stringContaining("refused your creation token"), variant: "error" }]);
     await sleep(150);
     expect(t.server.count("create")).toBe(1);
   });
