@@ -15,6 +15,7 @@ import { applySecurityHeaders } from "./http/security.ts";
 import { lineLogger, type Logger } from "./log.ts";
 import { blobRoutes } from "./routes/blob.ts";
 import type { RouteDeps } from "./routes/context.ts";
+import { installRoutes } from "./routes/install.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { nativeApi } from "./routes/native-api.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): App {
     .use(openApiRoutes(config.baseUrl, VERSION))
     .use(blobRoutes(routeDeps, blobs instanceof DiskBlobStore ? blobs : null))
     .use(pagesRoutes({ source: service.cache, baseUrl: config.baseUrl, telemetry }))
+    .use(installRoutes(config.baseUrl))
     .use(metrics ? metricsRoutes(metrics, config.metricsToken) : new Elysia({ name: "no-metrics" }));
   // Resolved on first use: routes added to `elysia` after createApp still get their pattern.
   let matchRoute: ReturnType<typeof routeMatcher> | null = null;

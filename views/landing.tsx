@@ -23,7 +23,21 @@ export function LandingPage(props: { baseUrl: string; robots: string }): string 
           </p>
         </section>
         <h2>Point OpenCode at this server</h2>
-        <h3>With the plugin (any OpenCode version)</h3>
+        <h3>One command</h3>
+        <p>
+          On each machine with OpenCode (1.x or 2.x), install the plugin from this server; it shares here by default:
+        </p>
+        <pre>
+          {"curl -fsSL "}
+          {safeBase}
+          {"/install | sh"}
+        </pre>
+        <p>
+          For a server that needs a creation token: <code>curl -fsSL {safeBase}/install | BETTER_SHARE_TOKEN=bst_… sh</code>.
+          The script writes the plugin to OpenCode's <code>plugins/</code> directory (and the token to a file only you
+          can read), changes nothing else, and prints how to undo it.
+        </p>
+        <h3>With the npm package (any OpenCode version)</h3>
         <p>
           Add the plugin to <code>opencode.json</code>:
         </p>

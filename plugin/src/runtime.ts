@@ -3,7 +3,7 @@ import { errorMessage } from "./api.js";
 import type { CommandContext } from "./commands.js";
 import type { Upload } from "./protocol.js";
 import { defaultStorePath, SecretStore } from "./secret-store.js";
-import { resolveSettings, type Settings } from "./settings.js";
+import { defaultTokenPath, readTokenFile, resolveSettings, type Settings } from "./settings.js";
 import { Uploader, type Log, type Notify } from "./uploader.js";
 
 // What both OpenCode generations share: settings, the secrets file, the
@@ -14,6 +14,8 @@ import { Uploader, type Log, type Notify } from "./uploader.js";
 export interface RuntimeOverrides {
   env?: Record<string, string | undefined>;
   storePath?: string;
+  /** Where the creation token file is read from (default defaultTokenPath). */
+  tokenPath?: string;
   home?: string;
   debounceMs?: number;
 }
@@ -44,7 +46,7 @@ export async function createRuntime(
 ): Promise<Runtime> {
   const { log } = host;
   const env = overrides.env ?? process.env;
-  const settings = resolveSettings(options, env);
+  const settings = resolveSettings(options, env, readTokenFile(overrides.tokenPath ?? defaultTokenPath(env)));
   for (const problem of settings.problems) log("warn", problem);
   if (settings.disabledReason) log("error", `sharing disabled: ${settings.disabledReason}`);
 

@@ -1,5 +1,8 @@
 // Plugin options and environment, validated once at start-up. A bad base URL
 // turns sharing off with one clear reason instead of failing OpenCode.
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { isAbsolute, join } from "node:path";
 
 export type Mode = "auto" | "native" | "commands";
 
@@ -24,7 +27,40 @@ export interface Settings {
   problems: string[];
 }
 
-export function resolveSettings(options: Record<string, unknown> | undefined, env: Record<string, string | undefined>): Settings {
+/**
+ * Set by a better-share server when it serves this plugin as one file
+ * (`GET /plugin.js`, installed by `GET /install`): the server's own origin,
+ * used when neither the option nor BETTER_SHARE_BASE_URL names one. In any
+ * other build it stays the placeholder and means nothing.
+ */
+export const served = { baseUrl: "__BETTER_SHARE_SERVED_BASE_URL__" };
+
+function servedBaseUrl(): string | undefined {
+  return served.baseUrl.startsWith("__") ? undefined : served.baseUrl;
+}
+
+/** Where the install script keeps the creation token (mode 0600): <config>/opencode/better-share/token. */
+export function defaultTokenPath(env: Record<string, string | undefined> = process.env): string {
+  const xdg = env.XDG_CONFIG_HOME;
+  const configHome = xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), ".config");
+  return join(configHome, "opencode", "better-share", "token");
+}
+
+/** The token file's content, or undefined when there is none (or it cannot be read). */
+export function readTokenFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+export function resolveSettings(
+  options: Record<string, unknown> | undefined,
+  env: Record<string, string | undefined>,
+  /** Content of the token file, the last place a creation token is looked for. */
+  fileToken?: string,
+): Settings {
   const opts = options ?? {};
   const problems: string[] = [];
 
@@ -41,11 +77,12 @@ export function resolveSettings(options: Record<string, unknown> | undefined, en
     else problems.push(`option "mode" must be "auto", "native" or "commands"; using "auto"`);
   }
 
-  const token = resolveToken(opts.token, env.BETTER_SHARE_TOKEN, problems);
+  const token = resolveToken(opts.token, env.BETTER_SHARE_TOKEN, fileToken, problems);
 
   const fromOption = typeof opts.baseUrl === "string" && opts.baseUrl.trim() !== "";
-  const raw = fromOption ? (opts.baseUrl as string) : env.BETTER_SHARE_BASE_URL;
-  const source = fromOption ? `option "baseUrl"` : "BETTER_SHARE_BASE_URL";
+  const fromEnv = !fromOption && env.BETTER_SHARE_BASE_URL !== undefined && env.BETTER_SHARE_BASE_URL.trim() !== "";
+  const raw = fromOption ? (opts.baseUrl as string) : fromEnv ? env.BETTER_SHARE_BASE_URL : servedBaseUrl();
+  const source = fromOption ? `option "baseUrl"` : fromEnv ? "BETTER_SHARE_BASE_URL" : "the server this plugin was installed from";
   if (raw === undefined || raw.trim() === "") {
     return { redact, mode, token, problems, disabledReason: "no server configured: set BETTER_SHARE_BASE_URL or the plugin option baseUrl" };
   }
@@ -57,22 +94,23 @@ export function resolveSettings(options: Record<string, unknown> | undefined, en
 }
 
 /**
- * The creation token from the option or BETTER_SHARE_TOKEN. Surrounding
+ * The creation token from the option, BETTER_SHARE_TOKEN or the token file. Surrounding
  * whitespace is dropped: a token pasted into an env file or read with
  * `$(cat token-file)` often carries a newline, which no HTTP header may hold.
  * A value that still is not one printable word is reported and not sent.
  */
-function resolveToken(option: unknown, fromEnv: string | undefined, problems: string[]): string | undefined {
+function resolveToken(option: unknown, fromEnv: string | undefined, fromFile: string | undefined, problems: string[]): string | undefined {
   if (option !== undefined && typeof option !== "string") {
     problems.push(`option "token" must be a string; sending no creation token`);
     return undefined;
   }
   const optionSet = typeof option === "string" && option.trim() !== "";
-  const raw = optionSet ? option : fromEnv;
+  const envSet = !optionSet && fromEnv !== undefined && fromEnv.trim() !== "";
+  const raw = optionSet ? option : envSet ? fromEnv : fromFile;
   if (raw === undefined || raw.trim() === "") return undefined;
   const token = raw.trim();
   if (!/^[\x21-\x7e]+$/.test(token)) {
-    problems.push(`${optionSet ? `option "token"` : "BETTER_SHARE_TOKEN"} is not a creation token (it holds spaces or unprintable characters); sending none`);
+    problems.push(`${optionSet ? `option "token"` : envSet ? "BETTER_SHARE_TOKEN" : "the token file"} is not a creation token (it holds spaces or unprintable characters); sending none`);
     return undefined;
   }
   return token;

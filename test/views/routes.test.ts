@@ -188,6 +188,7 @@ describe("static assets and landing", () => {
     const { get } = pagesApp();
     const html = await (await get("/")).text();
     expect(html).toContain("opencode-better-share");
+    expect(html).toContain("curl -fsSL https://share.example.com/install | sh");
     expect(html).toContain("BETTER_SHARE_BASE_URL=https://share.example.com");
     expect(html).toContain("&quot;url&quot;: &quot;https://share.example.com&quot;");
   });
