@@ -7,6 +7,8 @@ out="${1:-better-share}"
 # --minify-whitespace/--minify-syntax, not --minify: renaming identifiers breaks Elysia.
 # NODE_ENV is defined because the compiler would otherwise inline "development".
 # .env and bunfig.toml in the working directory must not change a deployed binary.
+# This also bundles the OpenCode plugin (plugin/src/server.ts) into one ESM file
+# and embeds it, for GET /plugin.js: src/plugin-bundle.ts runs as a macro here.
 bun build src/cli.ts --compile --bytecode --minify-whitespace --minify-syntax --sourcemap=none \
   --define 'process.env.NODE_ENV="production"' \
   --no-compile-autoload-dotenv --no-compile-autoload-bunfig \
