@@ -46,6 +46,11 @@ export interface App {
   close(): Promise<void>;
 }
 
+function shortHost(url: string): boolean {
+  const slash = url.indexOf("/", 8);
+  return slash !== -1 && slash < 11 && url.startsWith("http://");
+}
+
 export function createApp(deps: AppDeps): App {
   const { config } = deps;
   const metrics = config.metrics ? new Metrics() : null;
@@ -93,7 +98,17 @@ export function createApp(deps: AppDeps): App {
 
   async function handle(request: Request, peer: string | null = null): Promise<Response> {
     const started = performance.now();
-    const url = new URL(request.url);
+    // Elysia finds the path by looking for "/" from the 12th character on, so a
+    // Host shorter than 4 characters ("Host: x") would route by a cut path.
+    if (shortHost(request.url)) request = new Request(`http://host.invalid${request.url.slice(request.url.indexOf("/", 8))}`, request);
+    // An HTTP/1.0 request without a Host header reaches us with no valid URL.
+    const url = URL.parse(request.url);
+    if (!url) {
+      const res = json({ error: "The request has no Host header; send one (HTTP/1.1 requires it).", code: "BAD_REQUEST" }, 400);
+      applySecurityHeaders(res);
+      logger.access({ method: request.method, route: null, path: "(no host)", status: 400, ms: performance.now() - started, shareId: null });
+      return res;
+    }
     const path = url.pathname;
     ips.set(request, clientIp(request, peer, config.trustProxy));
     let res: Response;

@@ -166,7 +166,9 @@ export function pagesRoutes(deps: PagesDeps) {
     return send(request, e);
   }
 
-  async function handleShare(request: Request, rawId: string, query: Record<string, string | undefined>): Promise<Response> {
+  async function handleShare(request: Request, rawId: string | null | undefined, query: Record<string, string | undefined>): Promise<Response> {
+    // Elysia hands over an undecodable parameter (/share/%ZZ) as null: no share has such an id.
+    if (typeof rawId !== "string") return html(request, 404, notFound);
     const wantMarkdown = rawId.endsWith(".md");
     const id = wantMarkdown ? rawId.slice(0, -3) : rawId;
     if (!SHARE_ID.test(id)) return html(request, 404, notFound);

@@ -193,7 +193,7 @@ describe("health, unknown routes and methods", () => {
   runScenarios(() => app, () => vars, [
     { name: "health", method: "GET", path: "/api/health", status: 200, contains: ['"ok":true', '"version"', '"share":"sqlite: ok"', '"blob":"disk: ok"'] },
     { name: "unknown API route", method: "GET", path: "/api/nothing", status: 404, code: "NOT_FOUND_ROUTE" },
-    { name: "wrong method on a share", method: "PUT", path: "/api/share/{id}", status: 405, code: "METHOD_NOT_ALLOWED", responseHeaders: { allow: "GET, DELETE" } },
+    { name: "wrong method on a share", method: "PUT", path: "/api/share/{id}", status: 405, code: "METHOD_NOT_ALLOWED", responseHeaders: { allow: "GET, HEAD, DELETE" } },
     { name: "wrong method on presign", method: "GET", path: "/api/share/presign", status: 400, code: "INVALID_SHARE_ID" },
     { name: "wrong method on health", method: "POST", path: "/api/health", status: 405, code: "METHOD_NOT_ALLOWED" },
     { name: "unknown page", method: "GET", path: "/nothing/here", status: 404, contains: ["Not found"], responseHeaders: { "content-type": /text\/html/ } },
