@@ -1,0 +1,80 @@
+// One command onto a teammate's machine: a fresh HOME, the script the server
+// serves at /install run with sh (as `curl -fsSL $BASE/install | sh` runs
+// it), then a real OpenCode 1.18.33 with no plugin configuration at all —
+// /share gives a page on our server, with the session on it.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { startMockModel, type MockModel } from "./mock-model.ts";
+import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
+import { OPENCODE_BIN, makeTempDir, startOpenCode, stopAllOpenCode } from "./opencode.ts";
+import { startBetterShare, stopAllBetterShare, type BetterShare } from "./better-share.ts";
+import { FIRST_PROMPT, toolTurn } from "./scenario.ts";
+
+let model: MockModel;
+let proxy: EgressProxy;
+let server: BetterShare;
+
+beforeAll(async () => {
+  model = startMockModel({ title: "Greeting script" });
+  proxy = await startEgressProxy();
+  server = await startBetterShare();
+}, 180_000);
+
+afterAll(async () => {
+  await stopAllOpenCode();
+  await stopAllBetterShare();
+  await proxy?.stop();
+  await model?.stop();
+}, 60_000);
+
+test(
+  "curl … /install | sh in a fresh home, then OpenCode with no plugin configured: /share gives a page on this server",
+  async () => {
+    const root = makeTempDir("better-share-e2e-install-");
+    // The layout startOpenCode uses for a home: root/home and root/xdg/config.
+    const home = join(root, "home");
+    const configHome = join(root, "xdg/config");
+    mkdirSync(home, { recursive: true });
+    mkdirSync(configHome, { recursive: true });
+
+    const script = await (await server.request("GET", "/install")).text();
+    const installed = Bun.spawnSync(["sh", "-c", script], {
+      env: { HOME: home, XDG_CONFIG_HOME: configHome, PATH: `${dirname(OPENCODE_BIN)}:/usr/bin:/bin` },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const out = installed.stdout.toString();
+    expect(installed.stderr.toString()).toBe("");
+    expect(installed.exitCode).toBe(0);
+    const pluginFile = join(configHome, "opencode/plugins/better-share.js");
+    expect(out).toContain(`installed the plugin at ${pluginFile}`);
+    expect(existsSync(pluginFile)).toBe(true);
+    expect(readdirSync(home)).toEqual([]);
+
+    // No `plugin` key, no BETTER_SHARE_* variable: only the installed file.
+    const opencode = await startOpenCode({ modelBaseURL: model.baseURL, proxy, home: root });
+    model.push(toolTurn());
+    const session = await opencode.createSession();
+    await opencode.prompt(session.id, FIRST_PROMPT);
+    expect(model.errors).toEqual([]);
+
+    const shared = await opencode.share(session.id);
+    const shareId = session.id.slice(-8);
+    expect(shared.share.url).toBe(`${server.url}/share/${shareId}`);
+
+    const deadline = Date.now() + 20_000;
+    let page = "";
+    while (Date.now() < deadline) {
+      const res = await server.request("GET", `/share/${shareId}`);
+      page = await res.text();
+      if (res.status === 200 && page.includes("greet.sh")) break;
+      await Bun.sleep(200);
+    }
+    expect(page).toContain("Create greet.sh that prints a greeting");
+    // Nothing went to opncd.ai or anywhere else off the machine.
+    expect(proxy.foreign()).toEqual([]);
+  },
+  // OpenCode's first start in a fresh home (it installs its plugin runtime from npm) took over 3 minutes on a loaded machine.
+  480_000,
+);
