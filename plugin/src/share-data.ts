@@ -29,23 +29,42 @@ export class SessionMissingError extends Error {
 // turning one upload into an unbounded crawl.
 const MAX_SUBSESSIONS = 200;
 
-export async function buildShareData(client: SessionReader, sessionId: string): Promise<ShareData> {
-  const [session, messages] = await Promise.all([getSession(client, sessionId), getMessages(client, sessionId)]);
-  const subsessions: Record<string, SubSession> = {};
-  const queue = [sessionId];
+/**
+ * The sessions of every sub-agent below `rootId`, breadth first, with their
+ * messages; both OpenCode generations' readers use it.
+ */
+export async function collectSubsessions<S extends { id: string }, M>(
+  rootId: string,
+  children: (parentId: string) => Promise<S[]>,
+  messages: (sessionId: string) => Promise<M[]>,
+): Promise<Record<string, { session: S; messages: M[] }>> {
+  const found: Record<string, { session: S; messages: M[] }> = {};
+  let count = 0;
+  const queue = [rootId];
   const seen = new Set(queue);
-  while (queue.length > 0 && Object.keys(subsessions).length < MAX_SUBSESSIONS) {
+  while (queue.length > 0 && count < MAX_SUBSESSIONS) {
     const parent = queue.shift()!;
-    for (const child of await getChildren(client, parent)) {
-      if (seen.has(child.id) || Object.keys(subsessions).length >= MAX_SUBSESSIONS) continue;
+    for (const child of await children(parent)) {
+      if (seen.has(child.id) || count >= MAX_SUBSESSIONS) continue;
       seen.add(child.id);
-      const childMessages = await getMessages(client, child.id).catch(() => undefined);
+      const childMessages = await messages(child.id).catch(() => undefined);
       // A child deleted between the two calls is simply left out.
       if (!childMessages) continue;
-      subsessions[child.id] = { session: child, messages: childMessages };
+      found[child.id] = { session: child, messages: childMessages };
+      count++;
       queue.push(child.id);
     }
   }
+  return found;
+}
+
+export async function buildShareData(client: SessionReader, sessionId: string): Promise<ShareData> {
+  const [session, messages] = await Promise.all([getSession(client, sessionId), getMessages(client, sessionId)]);
+  const subsessions: Record<string, SubSession> = await collectSubsessions(
+    sessionId,
+    (id) => getChildren(client, id),
+    (id) => getMessages(client, id),
+  );
   const data: ShareData = {
     shareId: shareIdOf(sessionId),
     sessionId,

@@ -5,7 +5,7 @@ import { COMMANDS, runCommand, type CommandName } from "./commands.js";
 import { shareIdOf, type ShareDataV2, type V2Message, type V2Session } from "./protocol.js";
 import { createRuntime, type Runtime, type RuntimeOverrides } from "./runtime.js";
 import { defaultStorePath } from "./secret-store.js";
-import { SessionMissingError } from "./share-data.js";
+import { collectSubsessions, SessionMissingError } from "./share-data.js";
 import type { Log } from "./uploader.js";
 import { missingCapability, type V2CommandInput, type V2Event, type V2Page, type V2PluginContext } from "./v2-host.js";
 
@@ -150,9 +150,6 @@ function onEvent(runtime: Runtime, event: V2Event): void {
 // ---------------------------------------------------------------------------
 // Reading a 2.x session into the upload shape.
 
-// Sub-agents can start sub-agents; a bound keeps a broken parent chain from
-// turning one upload into an unbounded crawl (as for 1.x).
-const MAX_SUBSESSIONS = 200;
 const PAGE = 200;
 const MAX_PAGES = 10_000;
 
@@ -169,21 +166,7 @@ export async function buildShareDataV2(ctx: V2PluginContext, sessionId: string):
     messages,
   };
   if (typeof ctx.session?.scan === "function") {
-    const subsessions: NonNullable<ShareDataV2["subsessions"]> = {};
-    const queue = [sessionId];
-    const seen = new Set(queue);
-    while (queue.length > 0 && Object.keys(subsessions).length < MAX_SUBSESSIONS) {
-      const parent = queue.shift()!;
-      for (const child of await children(ctx, parent)) {
-        if (seen.has(child.id) || Object.keys(subsessions).length >= MAX_SUBSESSIONS) continue;
-        seen.add(child.id);
-        // A child deleted meanwhile is simply left out.
-        const childMessages = await transcript(ctx, child.id).catch(() => undefined);
-        if (!childMessages) continue;
-        subsessions[child.id] = { session: child, messages: childMessages };
-        queue.push(child.id);
-      }
-    }
+    const subsessions = await collectSubsessions(sessionId, (id) => children(ctx, id), (id) => transcript(ctx, id));
     if (Object.keys(subsessions).length > 0) data.subsessions = subsessions;
   }
   return data;

@@ -29,9 +29,9 @@ async function setup(options: Record<string, unknown>, builtInShare: boolean, en
   return { server, client, hooks, cfg, fixture, store: new SecretStore(storePath) };
 }
 
-async function runCommand(hooks: Hooks, command: string, sessionID: string) {
+async function runCommand(hooks: Hooks, command: string, sessionID: string, args = "") {
   const output = { parts: [] as any[] };
-  return hooks["command.execute.before"]!({ command, sessionID, arguments: "" }, output).then(
+  return hooks["command.execute.before"]!({ command, sessionID, arguments: args }, output).then(
     () => "continued",
     (err: Error) => err,
   );
@@ -122,6 +122,16 @@ describe("own commands (forced, or OpenCode without built-in sharing)", () => {
     expect(note.body.parts).toEqual([{ type: "text", text: expect.stringContaining(url), ignored: true }]);
     expect(note.body.parts[0].synthetic).toBeUndefined();
     expect(t.client.toasts.at(-1)).toEqual({ message: `Shared: ${url}`, variant: "success" });
+  });
+
+  test("/share 30d passes the expiry to the server; a bad duration shares nothing", async () => {
+    const t = await setup({ mode: "commands" }, true);
+    await runCommand(t.hooks, "share", t.fixture.sessionId, "soon");
+    expect(t.server.shares.size).toBe(0);
+    expect(t.client.prompts.at(-1)!.body.parts[0].text).toContain('"soon" is not a duration');
+    await runCommand(t.hooks, "share", t.fixture.sessionId, "30d");
+    const create = t.server.requests.find((r) => r.path === "/api/share/presign")!;
+    expect(JSON.parse(create.body).expiresIn).toBe(30 * 86_400);
   });
 
   test("/shares lists the share with its URL and date; /unshare removes it", async () => {

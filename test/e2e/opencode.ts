@@ -240,7 +240,8 @@ async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uin
   }
 }
 
-function collect(stream: ReadableStream<Uint8Array> | null, sink: string[], echo: boolean, label: string) {
+/** Keeps a child's output (the last 4000 chunks) and echoes it when asked. */
+export function collect(stream: ReadableStream<Uint8Array> | null, sink: string[], echo: boolean, label: string) {
   if (!stream) return;
   (async () => {
     const decoder = new TextDecoder();

@@ -8,7 +8,7 @@
 // build that has the command API the same
 // test runs /share, a synced turn, /shares and /unshare instead.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ShareApi } from "../../plugin/src/api.ts";
 import type { ShareDataV2, V2Message } from "../../plugin/src/protocol.ts";
@@ -20,8 +20,8 @@ import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
 import { startMockModel, type MockModel, type Turn } from "./mock-model.ts";
 import { makeTempDir, REPO_ROOT, removeTempDir, stopAllOpenCode } from "./opencode.ts";
 import { OPENCODE2_BIN, startOpenCode2, type OpenCode2 } from "./opencode2.ts";
+import { buildPlugin } from "./plugin-build.ts";
 
-const PLUGIN_DIR = join(REPO_ROOT, "plugin");
 const BUILD_DIR = makeTempDir("better-share-e2e-plugin2-");
 const BINARY = join(REPO_ROOT, "better-share");
 const PROMPT = "Run echo hi and tell me what it printed.";
@@ -39,15 +39,6 @@ function toolTurn(): Turn {
   ];
 }
 
-function buildPlugin() {
-  const run = (cmd: string[]) => {
-    const r = Bun.spawnSync(cmd, { cwd: PLUGIN_DIR, stdout: "pipe", stderr: "pipe" });
-    if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
-  };
-  if (!existsSync(join(PLUGIN_DIR, "node_modules/typescript"))) run([process.execPath, "install", "--frozen-lockfile"]);
-  run([join(PLUGIN_DIR, "node_modules/.bin/tsc"), "-p", "tsconfig.build.json", "--outDir", BUILD_DIR]);
-  writeFileSync(join(BUILD_DIR, "package.json"), JSON.stringify({ type: "module" }));
-}
 
 /** The plugin's log in this OpenCode's data dir (the 2.x plugin context has no logger). */
 function pluginLog(): string[] {
@@ -82,7 +73,7 @@ function httpContext(oc: OpenCode2): V2PluginContext {
 
 beforeAll(async () => {
   if (!existsSync(OPENCODE2_BIN)) throw new Error(`${OPENCODE2_BIN} is missing: run bun install (devDependency @opencode-ai/cli-linux-x64)`);
-  buildPlugin();
+  buildPlugin(BUILD_DIR);
   model = startMockModel({ title: "Echo check" });
   proxy = await startEgressProxy();
   server = await startBetterShare(existsSync(BINARY) ? { binary: BINARY } : {});
@@ -136,7 +127,7 @@ describe("OpenCode 2 (2.0 preview CLI 1.18.18) with the plugin installed", () =>
     }
 
     // A build with the 2.x command API: the whole flow through OpenCode itself.
-    await opencode.prompt(sessionId, "/share");
+    await opencode.command(sessionId, "share");
     const shareId = sessionId.slice(-8);
     await eventually(() => server.request("GET", `/api/share/${shareId}`).then((r) => r.status), (s) => s === 200, 30_000, "the share");
     model.push([{ text: "A second answer." }]);
@@ -147,8 +138,9 @@ describe("OpenCode 2 (2.0 preview CLI 1.18.18) with the plugin installed", () =>
       30_000,
       "the synced turn",
     );
-    await opencode.prompt(sessionId, "/shares");
-    await opencode.prompt(sessionId, "/unshare");
+    await opencode.command(sessionId, "shares");
+    await eventually(() => opencode.messages(sessionId), (m) => JSON.stringify(m).includes("Shared sessions (1)"), 30_000, "the /shares note");
+    await opencode.command(sessionId, "unshare");
     await eventually(() => server.request("GET", `/api/share/${shareId}`).then((r) => r.status), (s) => s === 404, 30_000, "the unshare");
   }, 150_000);
 

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EgressProxy } from "./egress-proxy.ts";
-import { freePort, makeTempDir, openCodeEnv, REPO_ROOT, trackChild } from "./opencode.ts";
+import { collect, freePort, makeTempDir, openCodeEnv, REPO_ROOT, trackChild } from "./opencode.ts";
 
 export const OPENCODE2_BIN = join(REPO_ROOT, "node_modules/@opencode-ai/cli-linux-x64/bin/lildax");
 export const OPENCODE2_VERSION = "1.18.18";
@@ -36,6 +36,13 @@ export type OpenCode2 = {
   createSession(): Promise<any>;
   /** Sends a prompt and resolves when the session is idle again. */
   prompt(sessionId: string, text: string): Promise<void>;
+  /**
+   * Runs a slash command. This build has no route for it; for a build that
+   * has the 2.x command API, the session's command route is tried first and
+   * the prompt text `/name args` second (neither waits for a model turn:
+   * plugin commands start none).
+   */
+  command(sessionId: string, name: string, args?: string): Promise<void>;
   /** Every message of a session, oldest first, through the paged list. */
   messages(sessionId: string): Promise<any[]>;
   session(sessionId: string): Promise<any>;
@@ -96,19 +103,8 @@ export async function startOpenCode2(options: OpenCode2Options): Promise<OpenCod
     stderr: "pipe",
   });
   trackChild(proc);
-  for (const stream of [proc.stdout, proc.stderr] as ReadableStream<Uint8Array>[]) {
-    void (async () => {
-      const reader = stream.getReader();
-      const decoder = new TextDecoder();
-      while (true) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        const text = decoder.decode(value, { stream: true });
-        out.push(text);
-        if (echo) process.stderr.write(`[opencode2] ${text}`);
-      }
-    })().catch(() => {});
-  }
+  collect(proc.stdout, out, echo, "opencode2");
+  collect(proc.stderr, out, echo, "opencode2");
   const output = () => out.join("");
   const url = `http://127.0.0.1:${port}`;
   const passwordFile = join(dirs.state, "opencode", "password");
@@ -182,6 +178,12 @@ export async function startOpenCode2(options: OpenCode2Options): Promise<OpenCod
         await Bun.sleep(250);
       }
       throw new Error(`the turn for "${text}" did not finish within 120 s:\n${output().slice(-3000)}`);
+    },
+    command: async (sessionId, name, args = "") => {
+      const res = await request("POST", `/api/session/${sessionId}/command`, { command: name, arguments: args });
+      if (res.ok) return;
+      if (res.status !== 404 && res.status !== 405) throw new Error(`lildax /${name} → ${res.status}: ${(await res.text()).slice(0, 500)}`);
+      await json("POST", `/api/session/${sessionId}/prompt`, { prompt: { text: `/${name}${args ? ` ${args}` : ""}` } });
     },
     messages: async (sessionId) => {
       const all: any[] = [];

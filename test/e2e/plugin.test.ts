@@ -5,7 +5,7 @@
 // presigned upload, never to opncd.ai.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { startMockModel, type MockModel, type Turn } from "./mock-model.ts";
 import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
@@ -19,12 +19,12 @@ import {
   type OpenCode,
 } from "./opencode.ts";
 import { startBetterShare, stopAllBetterShare, type BetterShare } from "./better-share.ts";
+import { buildPlugin } from "./plugin-build.ts";
 import { FIRST_PROMPT, SECOND_PROMPT, SECOND_TURN_MARKER, normalize, outline, secondTurn, toolTurn } from "./scenario.ts";
 import { redact } from "../../plugin/src/redact.ts";
 import { freshDatabase } from "../helpers/postgres.ts";
 import { startS3, type TestS3 } from "../helpers/s3.ts";
 
-const PLUGIN_DIR = join(REPO_ROOT, "plugin");
 // Built from plugin/src with the package's own build config, into a directory
 // of this run: another run rebuilding plugin/dist at the same moment would
 // otherwise make OpenCode load a half-deleted plugin (and fall back to opncd.ai).
@@ -40,18 +40,9 @@ let model: MockModel;
 let proxy: EgressProxy;
 let server: BetterShare;
 
-function buildPlugin() {
-  const run = (cmd: string[]) => {
-    const r = Bun.spawnSync(cmd, { cwd: PLUGIN_DIR, stdout: "pipe", stderr: "pipe" });
-    if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
-  };
-  if (!existsSync(join(PLUGIN_DIR, "node_modules/typescript"))) run([process.execPath, "install", "--frozen-lockfile"]);
-  run([join(PLUGIN_DIR, "node_modules/.bin/tsc"), "-p", "tsconfig.build.json", "--outDir", BUILD_DIR]);
-  writeFileSync(join(BUILD_DIR, "package.json"), JSON.stringify({ type: "module" }));
-}
 
 beforeAll(async () => {
-  buildPlugin();
+  buildPlugin(BUILD_DIR);
   model = startMockModel({ title: "Greeting script" });
   proxy = await startEgressProxy();
   server = await startBetterShare();

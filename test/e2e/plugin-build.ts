@@ -1,0 +1,19 @@
+// The plugin built from plugin/src with the package's own build config into a
+// directory of the calling run: another run rebuilding plugin/dist at the same
+// moment would otherwise make OpenCode load a half-deleted plugin.
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "./opencode.ts";
+
+export const PLUGIN_DIR = join(REPO_ROOT, "plugin");
+
+/** Builds the plugin into `dir` (index.js for OpenCode 1.x, server.js for both generations). */
+export function buildPlugin(dir: string): void {
+  const run = (cmd: string[]) => {
+    const r = Bun.spawnSync(cmd, { cwd: PLUGIN_DIR, stdout: "pipe", stderr: "pipe" });
+    if (r.exitCode !== 0) throw new Error(`${cmd.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
+  };
+  if (!existsSync(join(PLUGIN_DIR, "node_modules/typescript"))) run([process.execPath, "install", "--frozen-lockfile"]);
+  run([join(PLUGIN_DIR, "node_modules/.bin/tsc"), "-p", "tsconfig.build.json", "--outDir", dir]);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+}
