@@ -4,8 +4,8 @@
 // plugin, installed as a local 2.x plugin, loads, finds the command API
 // missing, says so in one line and breaks nothing; and the transcript the 2.x
 // server produces, read over its HTTP API into the 2.x upload shape by the
-// plugin's own reader, is uploaded to the compiled better-share binary. On a
-// build that has the command API the same
+// plugin's own reader, is uploaded to the compiled better-share binary and
+// renders as a share page. On a build that has the command API the same
 // test runs /share, a synced turn, /shares and /unshare instead.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
@@ -144,7 +144,7 @@ describe("OpenCode 2 (2.0 preview CLI 1.18.18) with the plugin installed", () =>
     await eventually(() => server.request("GET", `/api/share/${shareId}`).then((r) => r.status), (s) => s === 404, 30_000, "the unshare");
   }, 150_000);
 
-  test("the transcript it produced, read into the 2.x upload shape by the plugin's reader, uploads to the compiled server", async () => {
+  test("the transcript it produced, read into the 2.x upload shape by the plugin's reader, uploads to the compiled server and renders as a share page", async () => {
     expect(messages?.length).toBeGreaterThan(0);
     const built: ShareDataV2 = await buildShareDataV2(httpContext(opencode), sessionId);
     expect(built.format).toBe("opencode-v2");
@@ -159,6 +159,20 @@ describe("OpenCode 2 (2.0 preview CLI 1.18.18) with the plugin installed", () =>
     const created = await api.create(built.shareId, sessionId, bytes.length);
     expect(created.url).toBe(`${server.url}/share/${built.shareId}`);
     await api.upload(created.presignedUrl, bytes);
+
+    // What was uploaded comes back unchanged, and renders as a whole page:
+    // the prompt, the tool call with its output, the answer.
+    const stored = await server.request("GET", `/api/share/${built.shareId}`);
+    expect(stored.status).toBe(200);
+    expect(await stored.json()).toEqual(JSON.parse(new TextDecoder().decode(bytes)));
+    const page = await server.request("GET", `/share/${built.shareId}`);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(html).toContain(PROMPT);
+    expect(html).toContain("echo hi");
+    expect(html).toContain(ANSWER);
+    expect(html).not.toMatch(/cannot display/i);
+
     await api.remove(built.shareId, created.secret);
     expect((await server.request("GET", `/api/share/${built.shareId}`)).status).toBe(404);
   }, 60_000);
