@@ -396,3 +396,126 @@ describe("plugin against better-share on Postgres + an S3-protocol store (presig
     expect(proxy.foreign()).toEqual([]);
   });
 });
+
+describe("plugin against a server that only lets token holders create (CREATE_ACCESS=token)", () => {
+  let tokenServer: BetterShare;
+  const opencodes: OpenCode[] = [];
+
+  /** POST /api/share/presign lines in the server's request log. */
+  const creations = () => tokenServer.output().split("\n").filter((l) => l.includes("POST /api/share/presign")).length;
+
+  /** The operator's command, run beside the running server on its SQLite store. */
+  function tokens(...args: string[]) {
+    const r = Bun.spawnSync([process.execPath, join(REPO_ROOT, "src/cli.ts"), "tokens", ...args], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", DATA_DIR: tokenServer.dataDir },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    if (r.exitCode !== 0) throw new Error(`tokens ${args.join(" ")} failed: ${r.stderr}`);
+    return r.stdout.toString().trim();
+  }
+
+  beforeAll(async () => {
+    tokenServer = await startBetterShare({ env: { CREATE_ACCESS: "token" } });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const oc of opencodes) await oc.dispose();
+    await tokenServer?.dispose();
+  }, 60_000);
+
+  async function openWith(options: Record<string, unknown>, env: Record<string, string> = {}) {
+    const oc = await startOpenCode({
+      modelBaseURL: model.baseURL,
+      proxy,
+      env,
+      // A loaded machine can take minutes to boot OpenCode.
+      startTimeoutMs: 300_000,
+      config: { plugin: [[PLUGIN_ENTRY, { baseUrl: tokenServer.url, ...options }]] },
+    });
+    opencodes.push(oc);
+    return oc;
+  }
+
+  test(
+    "native mode without a token: OpenCode's own /share fails once, the reason shows as a toast, and nothing is retried",
+    async () => {
+      const oc = await openWith({});
+      model.push([{ text: "No token here." }]);
+      const session = await oc.createSession();
+      await oc.prompt(session.id, "Say something short.");
+      const events = oc.events();
+      try {
+        const before = creations();
+        const res = await oc.request("POST", `/session/${session.id}/share`);
+        // OpenCode reports a failed share generically (500 InternalServerError)...
+        expect(res.ok).toBe(false);
+        // ...so the plugin says why, once, as a toast.
+        const toast = await events.waitFor((e) => JSON.stringify(e).includes("only lets token holders create shares"), 30_000);
+        expect(toast.type).toContain("toast");
+        expect(JSON.stringify(toast)).toContain("BETTER_SHARE_TOKEN");
+        await Bun.sleep(3000);
+        expect(events.events.filter((e) => JSON.stringify(e).includes("only lets token holders"))).toHaveLength(1);
+        expect(creations() - before).toBe(1);
+        expect((await tokenServer.request("GET", `/api/share/${session.id.slice(-8)}`)).status).toBe(404);
+      } finally {
+        events.close();
+      }
+    },
+    400_000,
+  );
+
+  test(
+    "commands mode: with BETTER_SHARE_TOKEN (pasted with a trailing newline) /share works and records the owner; once revoked, /share ends with one note saying so",
+    async () => {
+      const token = tokens("create", "e2e-user");
+      expect(token).toMatch(/^bst_/);
+      const oc = await openWith({ mode: "commands" }, { BETTER_SHARE_TOKEN: `${token}\n` });
+      model.push([{ text: "Shared with a token." }]);
+      const session = await oc.createSession();
+      const id = session.id.slice(-8);
+      await oc.prompt(session.id, "Say something short.");
+      await oc.command(session.id, "share");
+      await eventually("the blob", async () =>
+        JSON.stringify(await shareData(id, tokenServer)).includes("Shared with a token") ? true : undefined,
+      );
+      const db = new Database(join(tokenServer.dataDir, "better-share.sqlite"), { readonly: true });
+      try {
+        expect(db.query("SELECT owner FROM shares WHERE share_id = ?").get(id)).toEqual({ owner: "e2e-user" });
+      } finally {
+        db.close();
+      }
+      // The token never reached the server's log or the uploaded session.
+      expect(tokenServer.output()).not.toContain(token);
+      expect(JSON.stringify(await shareData(id, tokenServer))).not.toContain(token);
+
+      tokens("revoke", "e2e-user");
+      model.push([{ text: "After the revocation." }]);
+      const second = await oc.createSession();
+      await oc.prompt(second.id, "Say something short.");
+      const calls = model.requests.filter((r) => r.kind === "agent").length;
+      const before = creations();
+      await oc.command(second.id, "share");
+      const notes = (await oc.messages(second.id)).flatMap((m) => m.parts).filter((p) => p.type === "text" && p.text.includes("[better-share]"));
+      expect(notes).toHaveLength(1);
+      expect(notes[0]!.text).toContain("refused your creation token");
+      expect(notes[0]!.text).toContain("revoked");
+      await Bun.sleep(3000);
+      expect(creations() - before).toBe(1);
+      expect(model.requests.filter((r) => r.kind === "agent").length).toBe(calls);
+      // The share made before the revocation keeps syncing: it is authorised by its own secret.
+      model.push([{ text: "Still syncing after the revocation." }]);
+      await oc.prompt(session.id, "Continue.");
+      await eventually("the sync after the revocation", async () =>
+        JSON.stringify(await shareData(id, tokenServer)).includes("Still syncing after the revocation") ? true : undefined,
+      );
+    },
+    500_000,
+  );
+
+  test("nothing but the package registry was reached from OpenCode", () => {
+    expect(proxy.refused()).toEqual([]);
+    expect(proxy.foreign()).toEqual([]);
+  });
+});
