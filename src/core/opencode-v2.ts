@@ -20,7 +20,7 @@ const num = (v: unknown): number | undefined => (typeof v === "number" && Number
 const ANCHOR_SAFE = /^[0-9A-Za-z_-]{1,40}$/;
 
 /** Roles the page model gains for 2.x messages that are neither prompt nor answer. */
-export const V2_ROLES = { system: "system", skill: "skill", shell: "shell", event: "event" } as const;
+const V2_ROLES = { system: "system", skill: "skill", shell: "shell", event: "event" } as const;
 
 /** 2.x message types that are a change of agent, model or place rather than content: one `event` part each. */
 const EVENT_TYPES = new Set(["agent-switched", "model-switched", "location-switched", "idle"]);
