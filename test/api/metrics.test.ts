@@ -119,3 +119,26 @@ describe("GET /metrics", () => {
     expect(value(text, 'better_share_store_errors_total{store="share"}')).toBe(0);
   });
 });
+
+describe("request duration histogram", () => {
+  test("buckets are cumulative per route and method, with sum and count", async () => {
+    const { Metrics } = await import("../../src/http/metrics.ts");
+    const m = new Metrics();
+    m.request("/share/:id", "GET", 200, 0.003);
+    m.request("/share/:id", "GET", 304, 0.0002);
+    m.request("/share/:id", "GET", 200, 20);
+    m.request(null, "BREW", 404, 0.002);
+    const text = await m.text();
+    const h = "better_share_http_request_duration_seconds";
+    expect(value(text, `${h}_bucket{route="/share/:id",method="GET",le="0.0005"}`)).toBe(1);
+    expect(value(text, `${h}_bucket{route="/share/:id",method="GET",le="0.0025"}`)).toBe(1);
+    expect(value(text, `${h}_bucket{route="/share/:id",method="GET",le="0.005"}`)).toBe(2);
+    expect(value(text, `${h}_bucket{route="/share/:id",method="GET",le="10"}`)).toBe(2);
+    expect(value(text, `${h}_bucket{route="/share/:id",method="GET",le="+Inf"}`)).toBe(3);
+    expect(value(text, `${h}_count{route="/share/:id",method="GET"}`)).toBe(3);
+    expect(value(text, `${h}_sum{route="/share/:id",method="GET"}`)).toBeCloseTo(20.0032, 6);
+    expect(value(text, 'better_share_http_requests_total{route="/share/:id",method="GET",status="200"}')).toBe(2);
+    expect(value(text, 'better_share_http_requests_total{route="unmatched",method="OTHER",status="404"}')).toBe(1);
+    expect(text).toContain(`# TYPE ${h} histogram`);
+  });
+});
