@@ -21,6 +21,9 @@ import { nativeApi } from "./routes/native-api.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
 import { pagesRoutes } from "./routes/pages.tsx";
 import { shareApi } from "./routes/share-api.ts";
+import { shareLifecycleApi } from "./routes/share-lifecycle.ts";
+import { Maintenance, startSweeper, type Sweeper } from "./core/maintenance.ts";
+import { ViewCounter } from "./core/views.ts";
 import type { BlobStore } from "./stores/blob-store.ts";
 import { DiskBlobStore } from "./stores/blob-store.disk.ts";
 import type { ShareStore } from "./stores/share-store.ts";
@@ -43,6 +46,13 @@ export interface App {
   elysia: Elysia<any, any, any, any, any, any, any>;
   /** Counters of shares created/deleted/synced, page cache and store errors (a no-op unless METRICS=true). */
   telemetry: Telemetry;
+  /** Page views counted in memory, written to the store every few seconds once started. */
+  views: ViewCounter;
+  /** Deletes expired shares (and, for `shares gc`, abandoned creations). */
+  maintenance: Maintenance;
+  /** Starts what a server runs beside requests: the view flush and the expiry sweeper. */
+  startBackground(): void;
+  /** Stops the background work, writes the last view counts, closes the stores. */
   close(): Promise<void>;
 }
 
@@ -64,6 +74,15 @@ export function createApp(deps: AppDeps): App {
     sharesPerHour: config.rateLimitSharesPerHour,
     requestsPerMinute: config.rateLimitRequestsPerMinute,
   });
+  const views = new ViewCounter(shares, log);
+  const maintenance = new Maintenance(shares, blobs, {
+    presignTtlSeconds: config.presignTtlSeconds,
+    // A share swept here is dropped from this process's caches at once.
+    onRemoved: (id) => {
+      service.removed(id);
+      telemetry.shareDeleted("expired");
+    },
+  });
   const ips = new WeakMap<Request, string>();
   const routeDeps: RouteDeps = {
     service,
@@ -72,6 +91,7 @@ export function createApp(deps: AppDeps): App {
     config,
     ipOf: (req) => ips.get(req) ?? "unknown",
     version: VERSION,
+    views,
   };
 
   // Built from Elysia's own route list: adding a route needs no entry anywhere else.
@@ -90,7 +110,8 @@ export function createApp(deps: AppDeps): App {
     .use(nativeApi(routeDeps))
     .use(openApiRoutes(config.baseUrl, VERSION))
     .use(blobRoutes(routeDeps, blobs instanceof DiskBlobStore ? blobs : null))
-    .use(pagesRoutes({ source: service.cache, baseUrl: config.baseUrl, telemetry }))
+    .use(shareLifecycleApi(routeDeps))
+    .use(pagesRoutes({ source: service.cache, baseUrl: config.baseUrl, telemetry, onView: config.countViews ? (id) => views.count(id) : undefined }))
     .use(installRoutes(config.baseUrl))
     .use(metrics ? metricsRoutes(metrics, config.metricsToken) : new Elysia({ name: "no-metrics" }));
   // Resolved on first use: routes added to `elysia` after createApp still get their pattern.
@@ -135,12 +156,22 @@ export function createApp(deps: AppDeps): App {
     return res;
   }
 
+  let sweeper: Sweeper | null = null;
   return {
     handle,
     service,
     elysia,
     telemetry,
+    views,
+    maintenance,
+    startBackground() {
+      if (config.countViews) views.start();
+      sweeper ??= startSweeper(maintenance, config.sweepIntervalSeconds * 1000, log);
+    },
     async close() {
+      sweeper?.stop();
+      await sweeper?.idle();
+      await views.stop();
       await Promise.allSettled([shares.close(), blobs.close()]);
     },
   };

@@ -36,6 +36,10 @@ export interface Config {
   shareTtlDefault: Ttl;
   /** Longest lifetime a share may have, in seconds; null = unlimited. */
   shareTtlMax: Ttl;
+  /** How often each `serve` sweeps expired shares. */
+  sweepIntervalSeconds: number;
+  /** Whether page views are counted (DESIGN §7). */
+  countViews: boolean;
   /** Who may create shares: anyone, or holders of a creation token (and CREATE_ALLOW_CIDRS). */
   createAccess: "open" | "token";
   /** Client networks that may create without a token when createAccess is "token". */
@@ -79,6 +83,8 @@ export const ENV_VARS: EnvVarDoc[] = [
   { name: "PRESIGN_TTL_SECONDS", default: "3600", meaning: "lifetime of an upload URL" },
   { name: "SHARE_TTL_DEFAULT", default: "never", meaning: "lifetime of a share that asks for none (90s, 12h, 30d, never)" },
   { name: "SHARE_TTL_MAX", default: "never", meaning: "longest lifetime a share may have; longer requests are shortened to it" },
+  { name: "SWEEP_INTERVAL_SECONDS", default: "300", meaning: "how often each server deletes expired shares (1-600)" },
+  { name: "COUNT_VIEWS", default: "true", meaning: "count page views (false: keep no view counts)" },
   { name: "CREATE_ACCESS", default: "open", meaning: "who may create shares: open (anyone) or token (Authorization: Bearer bst_…; see better-share tokens)" },
   { name: "CREATE_ALLOW_CIDRS", default: "", meaning: "with CREATE_ACCESS=token: comma-separated IPv4/IPv6 CIDRs that may create without a token (client IP per TRUST_PROXY)" },
   { name: "READ_ONLY", default: "false", meaning: "answer creations, syncs and expiry changes with 503 READ_ONLY; pages and reads keep working" },
@@ -244,6 +250,8 @@ export function loadConfig(env: Env = process.env, overrides: Overrides = {}): C
     logFormat: oneOf(env, "LOG_FORMAT", LOG_FORMATS, "text"),
     metrics: oneOf(env, "METRICS", ["true", "false"] as const, "false") === "true",
     metricsToken: read(env, "METRICS_TOKEN") ?? null,
+    sweepIntervalSeconds: int(env, "SWEEP_INTERVAL_SECONDS", 300, 1, 600),
+    countViews: read(env, "COUNT_VIEWS") === undefined ? true : bool(env, "COUNT_VIEWS"),
   };
 }
 

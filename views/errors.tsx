@@ -1,4 +1,5 @@
 import { Layout } from "./layout.tsx";
+import { fmtTime, isoTime } from "./lib/format.ts";
 
 export function NotFoundPage(props: { robots: string }): string {
   return Layout({
@@ -30,6 +31,26 @@ export function CannotDisplayPage(props: { robots: string; reason: string; share
             {"."}
           </p>
         ) : ""}
+      </div>
+    ),
+  }) as string;
+}
+
+/** The share's lifetime has ended (410 until the server sweeps it). */
+export function ExpiredPage(props: { robots: string; expiresAt: number }): string {
+  return Layout({
+    meta: { title: "Share expired · better-share", description: "This share has expired.", robots: props.robots },
+    children: (
+      <div class="error-page">
+        <h1>Share expired</h1>
+        <p class="muted">
+          {"This share expired on "}
+          <time datetime={isoTime(props.expiresAt)} safe>{fmtTime(props.expiresAt)}</time>
+          {" and is no longer available."}
+        </p>
+        <p>
+          <a href="/">What is better-share?</a>
+        </p>
       </div>
     ),
   }) as string;

@@ -11,7 +11,7 @@ function Stat(props: { name: string; children: Children }): JSX.Element {
   );
 }
 
-export function SessionHeader(props: { stats: SessionStats; filesHref: string }): JSX.Element {
+export function SessionHeader(props: { stats: SessionStats; filesHref: string; expiresAt?: number | null }): JSX.Element {
   const s = props.stats;
   const t = s.tokens;
   const duration = s.created !== undefined && s.updated !== undefined && s.updated >= s.created ? fmtDuration(s.updated - s.created) : "";
@@ -34,6 +34,12 @@ export function SessionHeader(props: { stats: SessionStats; filesHref: string })
           </span>
         ) : ""}
         {duration ? <span safe>{`took ${duration}`}</span> : ""}
+        {props.expiresAt != null ? (
+          <span class="expires">
+            {"expires "}
+            <time datetime={isoTime(props.expiresAt)} safe>{fmtTime(props.expiresAt)}</time>
+          </span>
+        ) : ""}
         {s.version ? <span safe>{`OpenCode ${s.version}`}</span> : ""}
         {s.directory ? <span class="path" safe>{s.directory}</span> : ""}
       </div>

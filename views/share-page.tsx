@@ -25,6 +25,8 @@ export interface SharePageInput {
   etag: string;
   robots: string;
   stats?: SessionStats;
+  /** When the share expires (unix ms); null or absent = never. */
+  expiresAt?: number | null;
 }
 
 function pageHref(page: number): string {
@@ -124,7 +126,7 @@ export function renderSharePage(input: SharePageInput): string {
   );
   const body = (
     <div id="live" data-etag={escapeHtml(input.etag)}>
-      <SessionHeader stats={stats} filesHref={filesHref} />
+      <SessionHeader stats={stats} filesHref={filesHref} expiresAt={input.expiresAt} />
       <Pager plan={plan} page={page} total={messages.length} />
       <div id="conversation" class={page > 1 ? "conversation long" : "conversation"}>
         {messages.length ? conversation : <p class="muted">This session has no messages yet.</p>}

@@ -55,6 +55,7 @@ export async function startServer(config: Config, logger: Logger = lineLogger(co
     // Reached only if the app's own handler throws; the same answer as everywhere else.
     error: (e) => toResponse(e, (line) => logger.error(line), "serve"),
   });
+  app.startBackground();
   const stores = describeStores(config);
   log(`better-share ${VERSION} listening on http://${config.host}:${server.port} (public URL ${config.baseUrl}); share store: ${stores.share}; blob store: ${stores.blob}`);
 

@@ -19,3 +19,7 @@ export function tooLarge(maxBytes: number, size?: number): ApiError {
 
 export const notFound = (message = "No share with this id exists; it may have been deleted.") =>
   new ApiError(404, "NOT_FOUND", message);
+
+/** A share past its lifetime: it answers 410 until the sweeper removes it. */
+export const expired = (expiresAt: number) =>
+  new ApiError(410, "EXPIRED", `This share expired on ${new Date(expiresAt).toISOString()} and is no longer available.`);

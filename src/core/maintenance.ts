@@ -117,3 +117,44 @@ async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promis
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
+
+export interface Sweeper {
+  stop(): void;
+  /** Resolves when no sweep is running. */
+  idle(): Promise<void>;
+}
+
+/**
+ * Sweeps expired shares every `intervalMs` (and once soon after start, at a
+ * random moment so instances started together do not sweep in step). A sweep
+ * still running when the next is due is not doubled.
+ */
+export function startSweeper(m: Maintenance, intervalMs: number, log: (line: string) => void): Sweeper {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const sweep = () => {
+    if (running || stopped) return;
+    running = m
+      .sweepExpired()
+      .then(
+        (r) => {
+          if (r.removed.length) log(`sweep: deleted ${r.removed.length} expired share${r.removed.length === 1 ? "" : "s"}`);
+          if (r.failed.length) log(`sweep: ${r.failed.length} expired share(s) could not be deleted (${r.failed[0]!.error}); the next sweep retries`);
+        },
+        (e) => log(`sweep: could not list expired shares (${(e as Error).message}); the next sweep retries`),
+      )
+      .finally(() => (running = null));
+  };
+  const first = setTimeout(sweep, Math.random() * Math.min(intervalMs, 10_000));
+  const timer = setInterval(sweep, intervalMs);
+  first.unref?.();
+  timer.unref?.();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(first);
+      clearInterval(timer);
+    },
+    idle: async () => void (await running),
+  };
+}

@@ -5,7 +5,7 @@
 import type { Config } from "../config.ts";
 import type { BlobStore } from "../stores/blob-store.ts";
 import type { ShareRecord, ShareStore } from "../stores/share-store.ts";
-import { ApiError, notFound } from "./errors.ts";
+import { ApiError, expired, notFound } from "./errors.ts";
 import { blobKey } from "./ids.ts";
 import { ByteLru } from "./lru.ts";
 import type { ShareData } from "./model.ts";
@@ -17,11 +17,13 @@ interface Entry {
   /** Blob ETag (seed) or "n<version>" (native). */
   version: string;
   protocol: ShareRecord["protocol"];
-  lookup: ShareLookup;
+  lookup: Exclude<ShareLookup, { status: "expired" }>;
   /** Serialized ShareData, made on first API read of this version. */
   json: string | null;
   bytes: number;
   checkedAt: number;
+  /** The share's expiry (unix ms) as last read from the store; null = never. */
+  expiresAt: number | null;
   /** Native shares: the assembly and the item sequence it has applied up to. */
   assembly?: NativeAssembly;
   seq?: number;
@@ -60,21 +62,39 @@ export class ShareCache implements ShareSource {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Hot path for pages: answers from memory and revalidates in the background once stale. */
+  /**
+   * Hot path for pages: answers from memory. Past half the revalidation
+   * interval it revalidates in the background; past the whole interval it
+   * waits for the store, so a share deleted or re-timed elsewhere (another
+   * instance, `shares delete`) stops being served within that interval. Under
+   * steady traffic the background check keeps every answer inside it.
+   */
   async lookup(shareId: string): Promise<ShareLookup> {
-    const e = this.entries.get(shareId);
+    let e = this.entries.get(shareId);
     if (e) {
-      if (this.now() - e.checkedAt >= this.revalidateMs) void this.revalidate(shareId).catch(() => {});
-      return e.lookup;
+      const age = this.now() - e.checkedAt;
+      if (age >= this.revalidateMs) {
+        // A store that cannot answer leaves the last known state standing.
+        const fresh = await this.revalidate(shareId).catch(() => e!);
+        if (!fresh) return { status: "not_found" };
+        e = fresh;
+      } else if (age >= this.revalidateMs / 2) void this.revalidate(shareId).catch(() => {});
+      return this.answer(e);
     }
     const fresh = await this.revalidate(shareId);
-    return fresh ? fresh.lookup : { status: "not_found" };
+    return fresh ? this.answer(fresh) : { status: "not_found" };
+  }
+
+  private answer(e: Entry): ShareLookup {
+    if (e.expiresAt !== null && this.now() >= e.expiresAt) return { status: "expired", expiresAt: e.expiresAt };
+    return e.lookup;
   }
 
   /** The API read: revalidated against the stores, and an error saying why when it cannot be shown. */
   async readable(shareId: string): Promise<Readable> {
     const e = await this.revalidate(shareId);
     if (!e || e.lookup.status === "not_found") throw notFound();
+    if (e.expiresAt !== null && this.now() >= e.expiresAt) throw expired(e.expiresAt);
     if (e.version === "missing") throw notFound("This share has no data yet: its upload has not finished.");
     if (e.lookup.status === "unreadable") throw new ApiError(422, "UNREADABLE", `This share cannot be read: ${e.lookup.reason}.`);
     const snapshot = e.lookup.snapshot;
@@ -135,6 +155,12 @@ export class ShareCache implements ShareSource {
     }
     const next = rec.protocol === "native" ? await this.readNative(rec, prev) : await this.readSeed(rec, prev);
     next.checkedAt = this.now();
+    // Expiry changes without a new version: carry it into the entry and the page's lookup.
+    if (next.expiresAt !== rec.expiresAt) {
+      next.expiresAt = rec.expiresAt;
+      if (next.lookup.status === "ok") next.lookup = { ...next.lookup, expiresAt: rec.expiresAt };
+      if (next === prev) this.emit(shareId);
+    }
     if (next !== prev) {
       this.store(next);
       if (prev && prev.version !== next.version) this.emit(shareId);
@@ -143,7 +169,7 @@ export class ShareCache implements ShareSource {
   }
 
   private unreadable(rec: ShareRecord, version: string, reason: string): Entry {
-    return { shareId: rec.shareId, version, protocol: rec.protocol, lookup: { status: "unreadable", reason }, json: null, bytes: 256, checkedAt: 0 };
+    return { shareId: rec.shareId, version, protocol: rec.protocol, lookup: { status: "unreadable", reason }, json: null, bytes: 256, checkedAt: 0, expiresAt: null };
   }
 
   private async readSeed(rec: ShareRecord, prev: Entry | undefined): Promise<Entry> {
@@ -164,7 +190,7 @@ export class ShareCache implements ShareSource {
     const checked = checkShareData(parsed);
     if (!checked.ok) return this.unreadable(rec, r.etag, checked.reason);
     const snapshot: ShareSnapshot = { shareId: rec.shareId, version: r.etag, size: r.size, data: checked.data, format: checked.format };
-    return { shareId: rec.shareId, version: r.etag, protocol: "seed", lookup: { status: "ok", snapshot }, json: text, bytes: r.size * 3, checkedAt: 0 };
+    return { shareId: rec.shareId, version: r.etag, protocol: "seed", lookup: { status: "ok", snapshot }, json: text, bytes: r.size * 3, checkedAt: 0, expiresAt: null };
   }
 
   private async readNative(rec: ShareRecord, prev: Entry | undefined): Promise<Entry> {
@@ -186,6 +212,6 @@ export class ShareCache implements ShareSource {
     }
     const data: ShareData = assembly.toShareData(rec.shareId, rec.sessionId, rec.createdAt, rec.updatedAt);
     const snapshot: ShareSnapshot = { shareId: rec.shareId, version, size: Math.round(bytes / 3), data };
-    return { shareId: rec.shareId, version, protocol: "native", lookup: { status: "ok", snapshot }, json: null, bytes, checkedAt: 0, assembly, seq };
+    return { shareId: rec.shareId, version, protocol: "native", lookup: { status: "ok", snapshot }, json: null, bytes, checkedAt: 0, expiresAt: null, assembly, seq };
   }
 }

@@ -15,15 +15,19 @@ export interface ShareSnapshot {
 }
 
 export type ShareLookup =
-  | { status: "ok"; snapshot: ShareSnapshot }
+  /** `expiresAt`: when the share will expire (unix ms); null or absent = never. */
+  | { status: "ok"; snapshot: ShareSnapshot; expiresAt?: number | null }
   | { status: "not_found" }
+  /** The share's lifetime has ended; it answers 410 until it is swept. */
+  | { status: "expired"; expiresAt: number }
   /** The share exists but its data cannot be shown (corrupt JSON, wrong shape, too large, not uploaded yet). */
   | { status: "unreadable"; reason: string };
 
 export interface ShareSource {
   /**
    * Hot path for pages: may answer from memory without touching a store, and
-   * then revalidates in the background at most about once a second per share.
+   * then revalidates in the background; an answer is never based on a store
+   * read more than about a second old.
    */
   lookup(shareId: string): Promise<ShareLookup>;
   /** Called with a share id whenever that share is synced, re-uploaded or deleted. */

@@ -2,7 +2,8 @@
 // deletion for both protocols, and the store health check. Reads go through
 // the snapshot cache (share-cache.ts), which the pages read from too.
 import type { Config } from "../config.ts";
-import { ApiError, notFound, tooLarge } from "./errors.ts";
+import { MAX_DURATION_SECONDS } from "./duration.ts";
+import { ApiError, expired, notFound, tooLarge } from "./errors.ts";
 import { blobKey, randomShareId, shareIdFromSession } from "./ids.ts";
 import { SHARE_FORMAT_V2, type NativeItem } from "./model.ts";
 import { hashSecret, newSecret, secretMatches } from "./secrets.ts";
@@ -12,18 +13,32 @@ import { noTelemetry, type Telemetry } from "./telemetry.ts";
 import type { BlobStore } from "../stores/blob-store.ts";
 import type { ItemWrite, ShareRecord, ShareStore } from "../stores/share-store.ts";
 
-type Cfg = Pick<Config, "baseUrl" | "maxShareBytes" | "presignTtlSeconds">;
+type Cfg = Pick<Config, "baseUrl" | "maxShareBytes" | "presignTtlSeconds"> & Partial<Pick<Config, "shareTtlDefault" | "shareTtlMax">>;
 
 export interface SeedCreated {
   presignedUrl: string;
   secret: string;
   url: string;
+  /** When the upload URL stops working. */
   expiresAt: string;
+  /** When the share itself expires; null = never. */
+  shareExpiresAt: string | null;
 }
 
 export interface ServiceOptions extends CacheOptions {
   telemetry?: Telemetry;
 }
+
+export interface ShareStats {
+  views: number;
+  sizeBytes: number | null;
+  createdAt: string;
+  updatedAt: string;
+  shareExpiresAt: string | null;
+  owner: string | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export interface StoreHealth {
   ok: boolean;
@@ -57,6 +72,22 @@ export class ShareService {
     if (size !== undefined && size > this.cfg.maxShareBytes) throw tooLarge(this.cfg.maxShareBytes, size);
   }
 
+  /**
+   * When a share asking for `expiresIn` seconds expires: absent → the
+   * server's default; a number → that long, shortened to the maximum; null
+   * (only when changing it) → as long as the maximum allows, i.e. never when
+   * there is none.
+   */
+  private expiryFor(expiresIn: number | null | undefined): number | null {
+    const { shareTtlDefault = null, shareTtlMax = null } = this.cfg;
+    const seconds = expiresIn === undefined ? shareTtlDefault : expiresIn === null ? shareTtlMax : Math.min(expiresIn, shareTtlMax ?? MAX_DURATION_SECONDS);
+    return seconds === null ? null : this.now() + seconds * 1000;
+  }
+
+  private isExpired(rec: ShareRecord): boolean {
+    return rec.expiresAt !== null && rec.expiresAt <= this.now();
+  }
+
   private async presign(shareId: string, size?: number): Promise<{ presignedUrl: string; expiresAt: string }> {
     const expiresAt = new Date(this.now() + this.cfg.presignTtlSeconds * 1000).toISOString();
     const presignedUrl = await this.blobs.presignPut(blobKey(shareId), { size, expiresInSeconds: this.cfg.presignTtlSeconds });
@@ -66,9 +97,10 @@ export class ShareService {
   // ── seed protocol ──────────────────────────────────────────────────────────
 
   /** Creates a share for the plugin. The caller has checked id formats and counted the rate limit. */
-  async createSeed(input: { shareId: string; sessionId: string; size?: number; owner?: string | null }): Promise<SeedCreated> {
+  async createSeed(input: { shareId: string; sessionId: string; size?: number; owner?: string | null; expiresIn?: number }): Promise<SeedCreated> {
     this.checkSize(input.size);
     const secret = newSecret();
+    const shareExpiresAt = this.expiryFor(input.expiresIn);
     const res = await this.shares.insert({
       shareId: input.shareId,
       sessionId: input.sessionId,
@@ -76,19 +108,25 @@ export class ShareService {
       protocol: "seed",
       sizeBytes: input.size ?? null,
       owner: input.owner ?? null,
+      expiresAt: shareExpiresAt,
     });
     if (res !== "created")
       throw new ApiError(409, "SHARE_EXISTS", "This session is already shared; sync it with its secret or delete the share first.");
     this.cache.forget(input.shareId);
     this.telemetry.shareCreated("seed");
     const p = await this.presign(input.shareId, input.size);
-    return { presignedUrl: p.presignedUrl, secret, url: this.shareUrl(input.shareId), expiresAt: p.expiresAt };
+    return { presignedUrl: p.presignedUrl, secret, url: this.shareUrl(input.shareId), expiresAt: p.expiresAt, shareExpiresAt: iso(shareExpiresAt) };
   }
 
-  /** Authenticates a secret against a share; 404 before 401/403 (existence is public anyway). */
-  async authorize(shareId: string, secret: string | undefined): Promise<ShareRecord> {
+  /**
+   * Authenticates a secret against a share; 404 and 410 before 401/403
+   * (existence and expiry are public anyway). `allowExpired` lets the owner
+   * delete an expired share before the sweeper does.
+   */
+  async authorize(shareId: string, secret: string | undefined, opts: { allowExpired?: boolean } = {}): Promise<ShareRecord> {
     const rec = await this.shares.get(shareId);
     if (!rec) throw notFound();
+    if (!opts.allowExpired && this.isExpired(rec)) throw expired(rec.expiresAt!);
     if (secret === undefined || secret === "")
       throw new ApiError(401, "MISSING_SECRET", "Send the share's secret (X-Share-Secret header) to change or delete it.");
     if (!secretMatches(secret, rec.secretHash))
@@ -105,11 +143,41 @@ export class ShareService {
     const p = await this.presign(shareId, size);
     this.cache.invalidate(shareId);
     this.telemetry.synced("seed");
-    return { presignedUrl: p.presignedUrl, url: this.shareUrl(shareId), expiresAt: p.expiresAt };
+    return { presignedUrl: p.presignedUrl, url: this.shareUrl(shareId), expiresAt: p.expiresAt, shareExpiresAt: iso(rec.expiresAt) };
+  }
+
+  /** The owner sets (seconds from now, shortened to the maximum) or clears (null) the share's expiry. */
+  async setExpiry(shareId: string, secret: string | undefined, expiresIn: number | null): Promise<{ shareExpiresAt: string | null }> {
+    await this.authorize(shareId, secret);
+    const at = this.expiryFor(expiresIn);
+    const res = await this.shares.setExpiry(shareId, at, this.now());
+    if (res === "missing") throw notFound();
+    if (res === "expired") throw expired((await this.shares.get(shareId))?.expiresAt ?? this.now());
+    this.cache.invalidate(shareId);
+    return { shareExpiresAt: iso(at) };
+  }
+
+  /** The owner's figures; `unwrittenViews` are this process's views not yet flushed to the store. */
+  async stats(shareId: string, secret: string | undefined, unwrittenViews: number): Promise<ShareStats> {
+    const rec = await this.authorize(shareId, secret);
+    return {
+      views: rec.views + unwrittenViews,
+      sizeBytes: rec.sizeBytes,
+      createdAt: iso(rec.createdAt)!,
+      updatedAt: iso(rec.updatedAt)!,
+      shareExpiresAt: iso(rec.expiresAt),
+      owner: rec.owner,
+    };
+  }
+
+  /** Drops what this process holds of a share removed elsewhere (sweeper, admin command). */
+  removed(shareId: string): void {
+    this.cache.forget(shareId);
+    this.cache.emit(shareId);
   }
 
   async delete(shareId: string, secret: string | undefined): Promise<void> {
-    await this.authorize(shareId, secret);
+    await this.authorize(shareId, secret, { allowExpired: true });
     // Blob first: if the row went first, a failure would leave an orphan blob
     // no one could delete. A retry after any partial failure finishes the job.
     await this.blobs.delete(blobKey(shareId));
@@ -126,9 +194,11 @@ export class ShareService {
     if (existing)
       throw new ApiError(409, "SHARE_EXISTS", "This session is already shared; unshare it first to share it again.");
     const secret = newSecret();
+    // OpenCode's own client cannot ask for a lifetime: the server's default applies.
+    const expiresAt = this.expiryFor(undefined);
     let shareId = shareIdFromSession(sessionId);
     for (let attempt = 0; attempt < 8; attempt++) {
-      const res = await this.shares.insert({ shareId, sessionId, secretHash: hashSecret(secret), protocol: "native", owner });
+      const res = await this.shares.insert({ shareId, sessionId, secretHash: hashSecret(secret), protocol: "native", owner, expiresAt });
       if (res === "created") {
         this.cache.forget(shareId);
         this.telemetry.shareCreated("native");

@@ -14,6 +14,8 @@ export interface RouteDeps {
   config: Pick<Config, "maxShareBytes" | "baseUrl" | "readOnly">;
   ipOf: (request: Request) => string;
   version: string;
+  /** Views this process has counted but not yet written to the store. */
+  views: { unwritten(shareId: string): number };
 }
 
 export function shareIdParam(raw: string | undefined): string {

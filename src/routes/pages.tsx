@@ -5,12 +5,13 @@ import { Elysia } from "elysia";
 import type { ShareSource, ShareSnapshot } from "../core/share-source.ts";
 import { RenderCache } from "../core/render-cache.ts";
 import { noTelemetry, type Telemetry } from "../core/telemetry.ts";
+import { isReaderRequest } from "../core/views.ts";
 import { ASSETS_VERSION, assetByPath, type Asset } from "../../views/lib/assets.ts";
 import { pageOfAnchor, planPages, type PagePlan } from "../../views/lib/paging.ts";
 import { sessionStats, type SessionStats } from "../../views/lib/stats.ts";
 import { renderSharePage } from "../../views/share-page.tsx";
 import { renderMarkdownExport } from "../../views/markdown-export.ts";
-import { CannotDisplayPage, NotFoundPage } from "../../views/errors.tsx";
+import { CannotDisplayPage, ExpiredPage, NotFoundPage } from "../../views/errors.tsx";
 import { LandingPage } from "../../views/landing.tsx";
 
 export interface PagesDeps {
@@ -23,6 +24,8 @@ export interface PagesDeps {
   cacheBytes?: number;
   /** Told about page cache hits and misses. */
   telemetry?: Telemetry;
+  /** Called for each view of a page or its Markdown by a reader (DESIGN §7); must be cheap. */
+  onView?: (shareId: string) => void;
 }
 
 export const CSP =
@@ -131,7 +134,13 @@ export function pagesRoutes(deps: PagesDeps) {
     return e;
   }
 
-  function shareResponse(request: Request, snap: ShareSnapshot, wantMarkdown: boolean, query: Record<string, string | undefined>): Response {
+  function shareResponse(
+    request: Request,
+    snap: ShareSnapshot,
+    expiresAt: number | null,
+    wantMarkdown: boolean,
+    query: Record<string, string | undefined>,
+  ): Response {
     const gz = acceptsGzip(request);
     if (wantMarkdown) {
       let e = cachedPage(snap, "md");
@@ -153,11 +162,12 @@ export function pagesRoutes(deps: PagesDeps) {
     } else if (query.page && /^[0-9]{1,6}$/.test(query.page)) {
       page = Math.min(Math.max(1, Number(query.page)), plan.pages.length);
     }
-    const variant = `p${page}`;
+    // The header shows the expiry, which changes without a new version.
+    const variant = expiresAt === null ? `p${page}` : `p${page}e${expiresAt}`;
     let e = cachedPage(snap, variant);
     if (!e) {
       const etag = etagOf(snap.shareId, snap.version, variant);
-      const htmlText = renderSharePage({ data: snap.data, shareId: snap.shareId, page, plan, stats, baseUrl, etag, robots });
+      const htmlText = renderSharePage({ data: snap.data, shareId: snap.shareId, page, plan, stats, baseUrl, etag, robots, expiresAt });
       e = entry(htmlText, etag, undefined, gz);
       cache.set(snap.shareId, snap.version, variant, e);
     } else if (gz && !e.gzip) {
@@ -182,8 +192,11 @@ export function pagesRoutes(deps: PagesDeps) {
     if (found.status === "unreadable") {
       return html(request, 422, CannotDisplayPage({ robots, reason: found.reason, shareId: id }));
     }
+    if (found.status === "expired") return html(request, 410, ExpiredPage({ robots, expiresAt: found.expiresAt }));
     try {
-      return shareResponse(request, found.snapshot, wantMarkdown, query);
+      const res = shareResponse(request, found.snapshot, found.expiresAt ?? null, wantMarkdown, query);
+      if (res.status === 200 && deps.onView && isReaderRequest(request)) deps.onView(id);
+      return res;
     } catch {
       // A shape the renderers did not survive; the per-part guards make this rare.
       return html(request, 422, CannotDisplayPage({ robots, reason: "Its data has a shape this page cannot render.", shareId: id }));

@@ -4,6 +4,7 @@ import { Elysia } from "elysia";
 import { ApiError, tooLarge } from "../core/errors.ts";
 import { isSessionId, isShareId } from "../core/ids.ts";
 import { json, onlyFields, secretField, optionalSize, readJsonObject } from "../http/respond.ts";
+import { expiresInField } from "./share-lifecycle.ts";
 import { assertWritable, shareIdParam, SMALL_BODY, underShareLimit, type RouteDeps } from "./context.ts";
 
 export function shareApi(deps: RouteDeps) {
@@ -14,7 +15,7 @@ export function shareApi(deps: RouteDeps) {
       async ({ request }) => {
         assertWritable(deps);
         const body = await readJsonObject(request, SMALL_BODY);
-        onlyFields(body, ["shareId", "sessionId", "size"]);
+        onlyFields(body, ["shareId", "sessionId", "size", "expiresIn"]);
         const { shareId, sessionId } = body;
         if (!isShareId(shareId))
           throw new ApiError(400, "INVALID_SHARE_ID", "shareId must be exactly 8 letters or digits (the last 8 characters of the session id).");
@@ -23,9 +24,10 @@ export function shareApi(deps: RouteDeps) {
         if (!sessionId.endsWith(shareId))
           throw new ApiError(400, "ID_MISMATCH", "shareId must be the last 8 characters of sessionId.");
         const size = optionalSize(body);
+        const expiresIn = expiresInField(body, { nullable: false }) ?? undefined;
         const owner = await deps.access.check(request, deps.ipOf(request));
         if (size !== undefined && size > deps.config.maxShareBytes) throw tooLarge(deps.config.maxShareBytes, size);
-        return json(await underShareLimit(deps, request, () => service.createSeed({ shareId, sessionId, size, owner })));
+        return json(await underShareLimit(deps, request, () => service.createSeed({ shareId, sessionId, size, owner, expiresIn })));
       },
       { parse: "none" },
     )

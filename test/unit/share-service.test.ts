@@ -54,12 +54,24 @@ describe("the snapshot cache (ShareSource) behind ShareService", () => {
     const heard: string[] = [];
     svc.cache.onChange((id) => heard.push(id));
     await t.blobs.put("sessions/Cache002.json", JSON.stringify({ ...fixture, session: { ...fixture.session, title: "v2" } }));
-    t.tick(1500);
-    // The stale snapshot answers at once; the background revalidation brings v2.
+    t.tick(700);
+    // Past half the interval the stale snapshot answers at once; the background revalidation brings v2.
     expect(title(await svc.cache.lookup("Cache002"))).toBe(fixture.session.title);
     await Bun.sleep(30);
     expect(title(await svc.cache.lookup("Cache002"))).toBe("v2");
     expect(heard).toEqual(["Cache002"]);
+  });
+
+  test("past the whole interval a lookup waits for the store: a delete elsewhere is never served after it", async () => {
+    const t = await setup();
+    const a = t.make();
+    const b = t.make();
+    const c = await a.createSeed({ shareId: "Cache013", sessionId: "ses_abcdefghCache013" });
+    await t.blobs.put("sessions/Cache013.json", JSON.stringify(fixture));
+    expect((await b.cache.lookup("Cache013")).status).toBe("ok");
+    await a.delete("Cache013", c.secret);
+    t.tick(1001);
+    expect((await b.cache.lookup("Cache013")).status).toBe("not_found");
   });
 
   test("a delete made by another instance evicts the share after revalidation", async () => {
