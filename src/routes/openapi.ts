@@ -58,6 +58,8 @@ const secretErrors = {
   401: err(["MISSING_SECRET"], "No secret was sent"),
   403: err(["INVALID_SECRET"], "The secret does not match"),
 };
+const gone = { 410: err(["EXPIRED"], "The share's lifetime has ended; it answers 410 until the server sweeps it") };
+const shareExpiresAt = { type: ["string", "null"], description: "When the share expires (ISO 8601); null = never." };
 const creationAuth = {
   401: err(["TOKEN_REQUIRED"], "CREATE_ACCESS=token and no creation token was sent"),
   403: err(["INVALID_TOKEN"], "The creation token is unknown, revoked or expired"),
@@ -87,8 +89,17 @@ export function openApiDocument(baseUrl: string, version: string): Schema {
           secret: str("Returned once; needed to sync or delete."),
           url: str("The share page."),
           expiresAt: str("When presignedUrl stops working (ISO 8601)."),
-        }, ["presignedUrl", "secret", "url", "expiresAt"], true),
-        SyncPresigned: obj({ presignedUrl: str(), url: str(), expiresAt: str() }, ["presignedUrl", "url", "expiresAt"], true),
+          shareExpiresAt,
+        }, ["presignedUrl", "secret", "url", "expiresAt", "shareExpiresAt"], true),
+        SyncPresigned: obj({ presignedUrl: str(), url: str(), expiresAt: str(), shareExpiresAt }, ["presignedUrl", "url", "expiresAt", "shareExpiresAt"], true),
+        ShareStats: obj({
+          views: { type: "integer", description: "Page and Markdown views by readers (not bots, prefetches, HEADs or 304s)." },
+          sizeBytes: { type: ["integer", "null"] },
+          createdAt: str(),
+          updatedAt: str(),
+          shareExpiresAt,
+          owner: { type: ["string", "null"], description: "Name of the creation token that made the share." },
+        }),
         NativeCreated: obj({ id: str("Share id."), url: str(), secret: str() }, ["id", "url", "secret"], true),
         NativeItem: obj({
           type: { type: "string", enum: ["session", "message", "part", "session_diff", "model"] },
@@ -119,11 +130,19 @@ export function openApiDocument(baseUrl: string, version: string): Schema {
           summary: "Create a share (plugin protocol) and get an upload URL",
           security: [{}, { creationToken: [] }],
           requestBody: jsonBody(
-            obj({ shareId: str(), sessionId: str("OpenCode session id (ses_…)."), size: { type: "integer", minimum: 1 } }, ["shareId", "sessionId"]),
+            obj(
+              {
+                shareId: str(),
+                sessionId: str("OpenCode session id (ses_…)."),
+                size: { type: "integer", minimum: 1 },
+                expiresIn: { type: "integer", minimum: 60, description: "Lifetime in seconds; longer than SHARE_TTL_MAX is shortened to it. Absent: SHARE_TTL_DEFAULT." },
+              },
+              ["shareId", "sessionId"],
+            ),
           ),
           responses: {
             200: ok("Created.", ref("SeedCreated")),
-            400: badBody(["INVALID_SHARE_ID", "INVALID_SESSION_ID", "ID_MISMATCH", "INVALID_SIZE"]),
+            400: badBody(["INVALID_SHARE_ID", "INVALID_SESSION_ID", "ID_MISMATCH", "INVALID_SIZE", "INVALID_EXPIRES_IN"]),
             ...creationAuth,
             409: err(["SHARE_EXISTS"], "This session is already shared"),
             ...tooBig(["TOO_LARGE", "BODY_TOO_LARGE"]),
@@ -144,6 +163,7 @@ export function openApiDocument(baseUrl: string, version: string): Schema {
             400: badBody(["INVALID_SHARE_ID", "INVALID_SIZE"]),
             ...secretErrors,
             ...notFound,
+            ...gone,
             409: err(["WRONG_PROTOCOL"], "A native share is synced with POST /api/share/{id}/sync"),
             ...tooBig(["TOO_LARGE", "BODY_TOO_LARGE"]),
             ...unsupported,
@@ -161,6 +181,7 @@ export function openApiDocument(baseUrl: string, version: string): Schema {
             304: { description: "Not modified since the ETag sent in If-None-Match." },
             ...badId,
             404: err(["NOT_FOUND"], "No such share, or its upload has not finished"),
+            ...gone,
             422: err(["UNREADABLE"], "The stored session cannot be read"),
             ...limited,
             ...unavailable,
@@ -178,6 +199,49 @@ export function openApiDocument(baseUrl: string, version: string): Schema {
             ...notFound,
             ...tooBig(["BODY_TOO_LARGE"]),
             ...unsupported,
+            ...limited,
+            ...unavailable,
+          },
+        },
+      },
+      "/api/share/{id}/expiry": {
+        post: {
+          summary: "Set or clear a share's expiry (its owner)",
+          parameters: [idParam, secretHeader],
+          security: [{ shareSecret: [] }],
+          requestBody: jsonBody(
+            obj({
+              expiresIn: {
+                type: ["integer", "null"],
+                minimum: 60,
+                description: "Seconds from now (shortened to SHARE_TTL_MAX), or null for as long as the server allows (never without a max).",
+              },
+            }),
+          ),
+          responses: {
+            200: ok("The new expiry.", obj({ shareExpiresAt })),
+            400: badBody(["INVALID_SHARE_ID", "INVALID_EXPIRES_IN"]),
+            ...secretErrors,
+            ...notFound,
+            ...gone,
+            ...tooBig(["BODY_TOO_LARGE"]),
+            ...unsupported,
+            ...limited,
+            ...unavailable,
+          },
+        },
+      },
+      "/api/share/{id}/stats": {
+        get: {
+          summary: "A share's views, size, times, expiry and owner (its owner)",
+          parameters: [idParam, secretHeader],
+          security: [{ shareSecret: [] }],
+          responses: {
+            200: ok("The figures; views include those this server has counted but not yet written.", ref("ShareStats")),
+            ...badId,
+            ...secretErrors,
+            ...notFound,
+            ...gone,
             ...limited,
             ...unavailable,
           },
@@ -210,6 +274,7 @@ export function openApiDocument(baseUrl: string, version: string): Schema {
             400: badBody(["INVALID_SHARE_ID", "INVALID_SECRET_FIELD", "INVALID_BATCH", "UNKNOWN_ITEM_TYPE", "INVALID_ITEM", "FOREIGN_ITEM"]),
             ...secretErrors,
             ...notFound,
+            ...gone,
             409: err(["WRONG_PROTOCOL"], "A plugin share is updated through POST /api/share/{id}/presign"),
             ...tooBig(["BODY_TOO_LARGE"]),
             ...unsupported,
@@ -226,6 +291,7 @@ export function openApiDocument(baseUrl: string, version: string): Schema {
             200: ok("Items: session, messages, parts, session_diff, model.", { type: "array", items: ref("NativeItem") }),
             ...badId,
             404: err(["NOT_FOUND"], "No such share, or its upload has not finished"),
+            ...gone,
             409: err(["NOT_IMPORTABLE"], "The share was made with OpenCode 2, which `opencode import` cannot read"),
             422: err(["UNREADABLE"], "The stored session cannot be read"),
             ...limited,

@@ -20,13 +20,14 @@ function resolve(schema: Schema): Schema {
   return schema;
 }
 
-/** The subset of JSON Schema the document uses: type, properties, required, additionalProperties, items, enum, const. */
+/** The subset of JSON Schema the document uses: type (one, or a list such as ["string", "null"]), properties, required, additionalProperties, items, enum, const. */
 function check(value: unknown, raw: Schema, at = "$"): string[] {
   const s = resolve(raw);
   const problems: string[] = [];
-  const type = s.type as string | undefined;
+  const types = s.type === undefined ? undefined : ([] as string[]).concat(s.type as string | string[]);
   const actual = Array.isArray(value) ? "array" : value === null ? "null" : Number.isInteger(value) ? "integer" : typeof value;
-  if (type && !(type === actual || (type === "number" && actual === "integer"))) return [`${at} is ${actual}, documented as ${type}`];
+  if (types && !types.some((t) => t === actual || (t === "number" && actual === "integer"))) return [`${at} is ${actual}, documented as ${types.join(",")}`];
+  const type = types?.includes(actual) ? actual : types?.[0];
   if (s.enum && !s.enum.includes(value)) problems.push(`${at} = ${JSON.stringify(value)} is not one of ${s.enum.join(", ")}`);
   if ("const" in s && value !== s.const) problems.push(`${at} = ${JSON.stringify(value)}, documented as ${JSON.stringify(s.const)}`);
   if (actual === "object" && type === "object") {
