@@ -194,9 +194,15 @@ describe("on Postgres + an S3-protocol server, two instances", () => {
       await sql`UPDATE shares SET expires_at = NOW() - INTERVAL '1 second' WHERE share_id LIKE 'Sweep%'`;
       await eventually("both sweepers to empty the expired set", async () => (await sql`SELECT 1 FROM shares WHERE share_id LIKE 'Sweep%'`).length === 0);
       const swept = (s: Server) => [...s.output().matchAll(/sweep: deleted (\d+) expired share/g)].reduce((n, m) => n + Number(m[1]), 0);
+      // A sweep logs when it ends, after its last row is gone: wait for both logs, then for a few more sweeps.
+      await eventually("the sweepers to report", async () => swept(a) + swept(b) >= ids.length);
+      await Bun.sleep(2500);
       expect(swept(a) + swept(b)).toBe(ids.length);
       for (const s of [a, b]) {
-        expect(s.output()).not.toContain("could not");
+        // Racing never errs. (A slow S3-protocol server on a busy machine may trip the
+        // circuit breaker for a moment: those shares wait for the next sweep, as they should.)
+        const problems = s.output().split("\n").filter((l) => /could not|error/i.test(l) && !/unreachable right now/.test(l));
+        expect(problems).toEqual([]);
         expect(s.output()).not.toMatch(/ 5\d\d \d/);
       }
       for (const id of ids.slice(0, 5)) {
