@@ -19,7 +19,7 @@ import { installRoutes } from "./routes/install.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { nativeApi } from "./routes/native-api.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
-import { pagesRoutes } from "./routes/pages.tsx";
+import { pagesRoutes, type PagesDeps } from "./routes/pages.tsx";
 import { shareApi } from "./routes/share-api.ts";
 import { shareLifecycleApi } from "./routes/share-lifecycle.ts";
 import { Maintenance, startSweeper, type Sweeper } from "./core/maintenance.ts";
@@ -37,6 +37,8 @@ export interface AppDeps {
   logger?: Logger;
   /** A line sink for tests and embedders, used when no `logger` is given; default console.log. */
   log?: (line: string) => void;
+  /** Page options; view tests give the pages an in-memory source instead of the stores' cache. */
+  pages?: Partial<Pick<PagesDeps, "source" | "robots" | "cacheBytes">>;
 }
 
 export interface App {
@@ -111,7 +113,7 @@ export function createApp(deps: AppDeps): App {
     .use(openApiRoutes(config.baseUrl, VERSION))
     .use(blobRoutes(routeDeps, blobs instanceof DiskBlobStore ? blobs : null))
     .use(shareLifecycleApi(routeDeps))
-    .use(pagesRoutes({ source: service.cache, baseUrl: config.baseUrl, telemetry, onView: config.countViews ? (id) => views.count(id) : undefined }))
+    .use(pagesRoutes({ source: service.cache, baseUrl: config.baseUrl, telemetry, onView: config.countViews ? (id) => views.count(id) : undefined, ...deps.pages }))
     .use(installRoutes(config.baseUrl))
     .use(metrics ? metricsRoutes(metrics, config.metricsToken) : new Elysia({ name: "no-metrics" }));
   // Resolved on first use: routes added to `elysia` after createApp still get their pattern.

@@ -1,17 +1,25 @@
-// Security headers on every response. Pages set their own, stricter-for-them
-// CSP; everything else (JSON, errors) gets one that allows nothing at all.
-const DEFAULTS: Record<string, string> = {
+// Security headers on every response, set here and nowhere else. HTML pages
+// get a CSP that lets them load their own scripts, styles and images;
+// everything else (JSON, errors, assets, exports) one that allows nothing.
+const COMMON: Record<string, string> = {
   "X-Content-Type-Options": "nosniff",
   "Referrer-Policy": "no-referrer",
   "X-Frame-Options": "DENY",
-  "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   "Cross-Origin-Opener-Policy": "same-origin",
   "Cross-Origin-Resource-Policy": "same-origin",
 };
 
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+export const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 export function applySecurityHeaders(res: Response): void {
   try {
-    for (const [k, v] of Object.entries(DEFAULTS)) if (!res.headers.has(k)) res.headers.set(k, v);
+    if (!res.headers.has("Content-Security-Policy"))
+      res.headers.set("Content-Security-Policy", res.headers.get("Content-Type")?.startsWith("text/html") ? PAGE_CSP : API_CSP);
+    for (const [k, v] of Object.entries(COMMON)) if (!res.headers.has(k)) res.headers.set(k, v);
   } catch {
     // Responses passed through from fetch() have immutable headers; they are never ours to decorate.
   }

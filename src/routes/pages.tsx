@@ -1,6 +1,7 @@
 // HTML pages: landing, share page, Markdown export and the embedded static
 // assets. Every response is built here with explicit headers, so no global
-// HTML plugin or content sniffing decides how user content is served.
+// HTML plugin or content sniffing decides how user content is served; the
+// security headers (page CSP included) are the app's, from http/security.ts.
 import { Elysia } from "elysia";
 import type { ShareSource, ShareSnapshot } from "../core/share-source.ts";
 import { RenderCache } from "../core/render-cache.ts";
@@ -27,10 +28,6 @@ export interface PagesDeps {
   /** Called for each view of a page or its Markdown by a reader (DESIGN §7); must be cheap. */
   onView?: (shareId: string) => void;
 }
-
-export const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-  "font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const SHARE_ID = /^[0-9A-Za-z]{8}$/;
 /** Pages smaller than this are sent as is: gzip would not win a round trip. */
@@ -85,10 +82,6 @@ export function pagesRoutes(deps: PagesDeps) {
 
   const pageHeaders: Record<string, string> = {
     "Content-Type": "text/html; charset=utf-8",
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
     "X-Robots-Tag": robots,
     "Cache-Control": "no-cache",
     Vary: "Accept-Encoding",
@@ -207,14 +200,12 @@ export function pagesRoutes(deps: PagesDeps) {
     if (!asset) {
       return new Response("Not found", {
         status: 404,
-        headers: { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" },
+        headers: { "Content-Type": "text/plain; charset=utf-8" },
       });
     }
     const headers: Record<string, string> = {
       "Content-Type": asset.type,
       "Cache-Control": "public, max-age=31536000, immutable",
-      "X-Content-Type-Options": "nosniff",
-      "Content-Security-Policy": CSP,
       Vary: "Accept-Encoding",
     };
     const gz = gzipped.get(asset);
