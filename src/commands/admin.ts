@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError, describeStores, loadConfig, type Config } from "../config.ts";
 import type { BlobStore } from "../stores/blob-store.ts";
-import { openBlobStore, openShareStore } from "../stores/open.ts";
+import { openBlobStore, openShareStore, readyShareStore } from "../stores/open.ts";
 import type { ShareStore } from "../stores/share-store.ts";
 
 /** Ends a command with a sentence on stderr and an exit code (1 by default; 2 for usage). */
@@ -182,16 +182,11 @@ export async function runGroup(group: CommandGroup, argv: string[], opts: RunOpt
       const store = openShareStore(config);
       shares = store;
       try {
-        // The embedded store is migrated by whoever opens it first, as `serve` does;
-        // Postgres is migrated only by `better-share migrate`.
-        if (store.kind === "sqlite") await store.migrate();
-        else {
-          const s = await store.schemaStatus();
-          if (s.current < s.latest)
-            throw new CommandError(
-              `the database schema is at version ${s.current} but this command needs ${s.latest}: run \`better-share migrate\` first.`,
-            );
-        }
+        const behind = await readyShareStore(store);
+        if (behind)
+          throw new CommandError(
+            `the database schema is at version ${behind.current} but this command needs ${behind.latest}: run \`better-share migrate\` first.`,
+          );
       } catch (e) {
         if (e instanceof CommandError) throw e;
         throw new CommandError(`cannot reach the share store (${describeStores(config).share}): ${(e as Error).message}`);

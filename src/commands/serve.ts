@@ -5,7 +5,7 @@ import { describeStores, type Config } from "../config.ts";
 import { toResponse } from "../http/errors.ts";
 import { lineLogger, type Logger } from "../log.ts";
 import { DiskBlobStore } from "../stores/blob-store.disk.ts";
-import { openBlobStore, openShareStore } from "../stores/open.ts";
+import { openBlobStore, openShareStore, readyShareStore } from "../stores/open.ts";
 import { VERSION } from "../version.ts";
 
 export class StartupError extends Error {
@@ -24,14 +24,11 @@ export async function startServer(config: Config, logger: Logger = lineLogger(co
   const shares = openShareStore(config, log);
   const blobs = openBlobStore(config, log);
   try {
-    if (shares.kind === "sqlite") await shares.migrate();
-    else {
-      const s = await shares.schemaStatus();
-      if (s.current < s.latest)
-        throw new StartupError(
-          `The database schema is at version ${s.current} but this server needs ${s.latest}: run \`better-share migrate\` with the same DATABASE_URL first.`,
-        );
-    }
+    const behind = await readyShareStore(shares);
+    if (behind)
+      throw new StartupError(
+        `The database schema is at version ${behind.current} but this server needs ${behind.latest}: run \`better-share migrate\` with the same DATABASE_URL first.`,
+      );
   } catch (e) {
     await Promise.allSettled([shares.close(), blobs.close()]);
     if (e instanceof StartupError) throw e;

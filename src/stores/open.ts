@@ -7,7 +7,7 @@ import type { Config } from "../config.ts";
 import type { BlobStore } from "./blob-store.ts";
 import { DiskBlobStore } from "./blob-store.disk.ts";
 import { Circuit, withCircuit } from "./circuit.ts";
-import type { ShareStore } from "./share-store.ts";
+import type { SchemaStatus, ShareStore } from "./share-store.ts";
 import { SqliteShareStore } from "./share-store.sqlite.ts";
 
 type Log = (line: string) => void;
@@ -20,6 +20,21 @@ export function openShareStore(config: Config, log?: Log): ShareStore {
   const { PostgresShareStore } = require("./share-store.postgres.ts") as typeof import("./share-store.postgres.ts");
   const store = new PostgresShareStore(config.databaseUrl);
   return withCircuit<ShareStore>(store, new Circuit("database", store, { onChange: circuitLog(log, "share store (postgres)") }));
+}
+
+/**
+ * Readies a share store for a process that uses it (`serve`, admin commands):
+ * the embedded store migrates itself; Postgres is only migrated by
+ * `better-share migrate`, so a schema behind this release is returned for the
+ * caller to refuse with its own sentence. Store errors propagate.
+ */
+export async function readyShareStore(store: ShareStore): Promise<SchemaStatus | null> {
+  if (store.kind === "sqlite") {
+    await store.migrate();
+    return null;
+  }
+  const s = await store.schemaStatus();
+  return s.current < s.latest ? s : null;
 }
 
 export function openBlobStore(config: Config, log?: Log): BlobStore {
