@@ -142,3 +142,19 @@ describe("request duration histogram", () => {
     expect(text).toContain(`# TYPE ${h} histogram`);
   });
 });
+
+describe("expired shares", () => {
+  test("the server's expiry sweep counts each removal as reason=expired", async () => {
+    const app = await createTestApp({ METRICS: "true" });
+    const past = Date.now() - 60_000;
+    for (const n of ["1", "2"]) {
+      const sessionId = `ses_metricsExpiredEx0${n}`;
+      await app.shares.insert({ shareId: sessionId.slice(-8), sessionId, secretHash: "x".repeat(64), protocol: "seed", sizeBytes: null, owner: null, expiresAt: past });
+    }
+    const run = await app.maintenance.sweepExpired();
+    expect(run.removed.length).toBe(2);
+    const text = await (await app.req("GET", "/metrics")).text();
+    expect(value(text, 'better_share_shares_deleted_total{reason="expired"}')).toBe(2);
+    expect(value(text, 'better_share_shares_deleted_total{reason="unshare"}')).toBe(0);
+  });
+});
