@@ -5,6 +5,16 @@ import type { CreatedShare, CreateShareRequest, Presigned } from "./protocol.js"
 // presigned URL.
 
 /** The server (or the blob store behind a presigned URL) answered with an error status. */
+/** `GET /api/share/:id/stats`. */
+export interface ShareStats {
+  views: number;
+  sizeBytes: number | null;
+  createdAt: string;
+  updatedAt: string;
+  shareExpiresAt: string | null;
+  owner: string | null;
+}
+
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -71,6 +81,16 @@ export class ShareApi {
 
   presign(shareId: string, secret: string, size: number): Promise<Presigned> {
     return this.json<Presigned>("POST", `/api/share/${encodeURIComponent(shareId)}/presign`, { size }, secret);
+  }
+
+  /** Sets the share's lifetime (seconds from now), or null for as long as the server allows. */
+  setExpiry(shareId: string, secret: string, expiresIn: number | null): Promise<{ shareExpiresAt: string | null }> {
+    return this.json("POST", `/api/share/${encodeURIComponent(shareId)}/expiry`, { expiresIn }, secret);
+  }
+
+  /** Views, size and expiry of a share, for its owner. */
+  stats(shareId: string, secret: string): Promise<ShareStats> {
+    return this.json<ShareStats>("GET", `/api/share/${encodeURIComponent(shareId)}/stats`, undefined, secret);
   }
 
   async remove(shareId: string, secret: string): Promise<void> {

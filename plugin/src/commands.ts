@@ -1,4 +1,5 @@
 import { errorMessage } from "./api.js";
+import { parseDuration } from "./duration.js";
 import type { SecretStore } from "./secret-store.js";
 import type { Log, Notify, Uploader } from "./uploader.js";
 
@@ -10,6 +11,8 @@ export const COMMANDS = {
   unshare: "Stop sharing this session and delete the shared copy",
   shares: "List the sessions this machine has shared",
 } as const;
+
+export { parseDuration };
 
 export type CommandName = keyof typeof COMMANDS;
 
@@ -26,23 +29,13 @@ export interface CommandContext {
   notify: Notify;
   /** Store a note in the session that every client shows and the model never sees. */
   note: (sessionId: string, text: string) => Promise<void>;
+  /** Lifetime (seconds) of a new share when `/share` names none: the `expiresIn` option. */
+  defaultExpiresIn?: number;
 }
 
 export interface CommandOutcome {
   text: string;
   variant: "info" | "success" | "warning" | "error";
-}
-
-const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
-
-/** `/share 7d` → seconds; `null` for "never" or nothing (no expiry); undefined when it is not a duration the server accepts (>= 60 s). */
-export function parseDuration(text: string): number | null | undefined {
-  const t = text.trim().toLowerCase();
-  if (t === "" || t === "never") return null;
-  const m = /^(\d{1,9})\s*([smhdw]?)$/.exec(t);
-  if (!m) return undefined;
-  const seconds = Number(m[1]) * UNITS[m[2] || "s"]!;
-  return seconds >= 60 ? seconds : undefined;
 }
 
 /** `args` is what the user typed after the command (`/share 7d`). */
@@ -61,7 +54,12 @@ export async function runCommand(name: CommandName, sessionId: string, ctx: Comm
             variant: "error",
           };
         }
-        const record = await uploader.share(sessionId, { expiresIn: expiresIn ?? undefined });
+        // `/share 7d` on a shared session changes its lifetime (`/share never`: as long as the server allows).
+        if (args.trim() !== "" && uploader.isShared(sessionId)) {
+          const { record, shareExpiresAt } = await uploader.setExpiry(sessionId, expiresIn);
+          return { text: `${record.url} now ${expiryText(shareExpiresAt)}.`, variant: "success" };
+        }
+        const record = await uploader.share(sessionId, { expiresIn: expiresIn ?? ctx.defaultExpiresIn });
         const expiry = expiresIn ? ` The server deletes it ${args.trim()} after it was created.` : "";
         return { text: `Shared: ${record.url}\nIt stays in sync as the session continues; /unshare deletes it.${expiry}`, variant: "success" };
       }
@@ -80,10 +78,16 @@ export async function runCommand(name: CommandName, sessionId: string, ctx: Comm
       case "shares": {
         const records = await ctx.store.list();
         if (records.length === 0) return { text: "No shared sessions on this machine.", variant: "info" };
-        const lines = records.map((r) => {
+        // Views and expiry come from the server, asked for every active share at once; one that does not answer is listed without them.
+        const figures = await Promise.all(
+          records.map((r) => (r.state === "active" ? withTimeout(uploader.stats(r), STATS_TIMEOUT_MS).catch(() => undefined) : undefined)),
+        );
+        const lines = records.map((r, i) => {
           const state = r.state === "active" ? "" : r.state === "deleting" ? " (unshare pending)" : ` (sync stopped: ${r.reason ?? "unknown"})`;
           const here = r.sessionId === sessionId ? " ← this session" : "";
-          return `- ${r.url} — ${r.title ?? r.sessionId} — shared ${formatDate(r.createdAt)}${state}${here}`;
+          const f = figures[i];
+          const stats = f ? ` — ${f.views} view${f.views === 1 ? "" : "s"} — ${expiryText(f.shareExpiresAt)}` : "";
+          return `- ${r.url} — ${r.title ?? r.sessionId} — shared ${formatDate(r.createdAt)}${stats}${state}${here}`;
         });
         return { text: `Shared sessions (${records.length}):\n${lines.join("\n")}`, variant: "info" };
       }
@@ -113,6 +117,19 @@ export class CommandHandled extends Error {
     super(`better-share handled /${name}`);
     this.name = "CommandHandled";
   }
+}
+
+const STATS_TIMEOUT_MS = 5000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("timed out")), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+function expiryText(shareExpiresAt: string | null): string {
+  const at = shareExpiresAt === null ? NaN : Date.parse(shareExpiresAt);
+  return Number.isNaN(at) ? "never expires" : `expires ${formatDate(at)}`;
 }
 
 function formatDate(ms: number): string {

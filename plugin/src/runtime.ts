@@ -79,6 +79,7 @@ export async function createRuntime(
       log,
       notify: host.notify,
       note: host.note,
+      defaultExpiresIn: settings.expiresIn,
     },
     dispose: async () => {
       await uploader?.dispose().catch(() => {});

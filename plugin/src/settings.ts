@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
+import { parseDuration } from "./duration.js";
 
 export type Mode = "auto" | "native" | "commands";
 
@@ -15,6 +16,8 @@ export interface BetterShareOptions {
   mode?: Mode;
   /** Creation token (bst_…) for a server with CREATE_ACCESS=token. Overrides BETTER_SHARE_TOKEN. Sent only when creating a share. */
   token?: string;
+  /** Lifetime of a new share when `/share` names none: "7d", "12h", or seconds (at least 60). The server may shorten it. */
+  expiresIn?: string | number;
 }
 
 export interface Settings {
@@ -24,6 +27,8 @@ export interface Settings {
   mode: Mode;
   /** Creation token, trimmed; absent when none is configured. */
   token?: string;
+  /** Default lifetime of a new share, in seconds; absent = the server's default. */
+  expiresIn?: number;
   problems: string[];
 }
 
@@ -78,19 +83,20 @@ export function resolveSettings(
   }
 
   const token = resolveToken(opts.token, env.BETTER_SHARE_TOKEN, fileToken, problems);
+  const expiresIn = resolveExpiresIn(opts.expiresIn, problems);
 
   const fromOption = typeof opts.baseUrl === "string" && opts.baseUrl.trim() !== "";
   const fromEnv = !fromOption && env.BETTER_SHARE_BASE_URL !== undefined && env.BETTER_SHARE_BASE_URL.trim() !== "";
   const raw = fromOption ? (opts.baseUrl as string) : fromEnv ? env.BETTER_SHARE_BASE_URL : servedBaseUrl();
   const source = fromOption ? `option "baseUrl"` : fromEnv ? "BETTER_SHARE_BASE_URL" : "the server this plugin was installed from";
   if (raw === undefined || raw.trim() === "") {
-    return { redact, mode, token, problems, disabledReason: "no server configured: set BETTER_SHARE_BASE_URL or the plugin option baseUrl" };
+    return { redact, mode, token, expiresIn, problems, disabledReason: "no server configured: set BETTER_SHARE_BASE_URL or the plugin option baseUrl" };
   }
   const baseUrl = normalizeBaseUrl(raw.trim());
   if (!baseUrl) {
-    return { redact, mode, token, problems, disabledReason: `${source} is not an http(s) URL: ${JSON.stringify(raw)}` };
+    return { redact, mode, token, expiresIn, problems, disabledReason: `${source} is not an http(s) URL: ${JSON.stringify(raw)}` };
   }
-  return { baseUrl, redact, mode, token, problems };
+  return { baseUrl, redact, mode, token, expiresIn, problems };
 }
 
 /**
@@ -114,6 +120,18 @@ function resolveToken(option: unknown, fromEnv: string | undefined, fromFile: st
     return undefined;
   }
   return token;
+}
+
+/** The `expiresIn` option: a duration ("7d") or seconds; anything else is reported and the server's default used. */
+function resolveExpiresIn(option: unknown, problems: string[]): number | undefined {
+  if (option === undefined) return undefined;
+  const seconds =
+    typeof option === "number" ? (Number.isInteger(option) && option >= 60 ? option : undefined) : typeof option === "string" ? parseDuration(option) : undefined;
+  if (seconds === undefined) {
+    problems.push(`option "expiresIn" must be a duration of at least a minute, like "7d" or "12h" (or seconds); using the server's default`);
+    return undefined;
+  }
+  return seconds ?? undefined;
 }
 
 export function normalizeBaseUrl(raw: string): string | undefined {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { errorMessage, HttpError, isRetryable, isShareLost, ShareApi } from "./api.js";
+import { errorMessage, HttpError, isRetryable, isShareLost, ShareApi, type ShareStats } from "./api.js";
 import { redact, RedactionMemo } from "./redact.js";
 import type { SecretStore, ShareRecord } from "./secret-store.js";
 import { shareIdOf, type Upload } from "./protocol.js";
@@ -167,6 +167,24 @@ export class Uploader {
       }
       return record;
     });
+  }
+
+  /** Changes the lifetime of this session's share (null: as long as the server allows). */
+  async setExpiry(sessionId: string, expiresIn: number | null): Promise<{ record: ShareRecord; shareExpiresAt: string | null }> {
+    const record = await this.options.store.get(sessionId);
+    if (!record || record.state !== "active") throw new ShareError("this session is not shared; /share it first", "NOT_SHARED", 404);
+    const api = this.api(record.baseUrl);
+    try {
+      const { shareExpiresAt } = await api.setExpiry(record.shareId, record.secret, expiresIn);
+      return { record, shareExpiresAt };
+    } catch (err) {
+      throw toShareError(err, api.baseUrl, record.shareId);
+    }
+  }
+
+  /** The server's figures for a share this machine made. */
+  stats(record: ShareRecord): Promise<ShareStats> {
+    return this.api(record.baseUrl).stats(record.shareId, record.secret);
   }
 
   /** Something changed in this session (or one of its sub-agents). */

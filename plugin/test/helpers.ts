@@ -58,7 +58,7 @@ type Fault = { status: number; count: number } | undefined;
 export class FakeServer {
   readonly requests: Recorded[] = [];
   readonly blobs = new Map<string, string>();
-  readonly shares = new Map<string, { sessionId: string; secret: string }>();
+  readonly shares = new Map<string, { sessionId: string; secret: string; expiresAt?: number | null; views?: number }>();
   /** Fault per route: "create" | "presign" | "put" | "delete". */
   readonly faults = new Map<string, Fault>();
   /** While true every request fails at the network level. */
@@ -86,7 +86,7 @@ export class FakeServer {
     return fetch(input, init);
   };
 
-  fail(route: "create" | "presign" | "put" | "delete", status: number, count = 1): void {
+  fail(route: "create" | "presign" | "put" | "delete" | "expiry" | "stats", status: number, count = 1): void {
     this.faults.set(route, { status, count });
   }
 
@@ -126,11 +126,18 @@ export class FakeServer {
         if (!presented) return err(401, "TOKEN_REQUIRED", "This server only lets token holders create shares.");
         if (!this.tokens.has(presented)) return err(403, "INVALID_TOKEN", "This creation token was revoked on 2026-12-01. Ask the server's operator for a new one.");
       }
-      const { shareId, sessionId, size } = JSON.parse(body);
+      const { shareId, sessionId, size, expiresIn } = JSON.parse(body);
       if (this.shares.has(shareId)) return err(409, "SHARE_EXISTS", "already shared");
       const secret = `server-secret-${++this.counter}-${shareId}`;
-      this.shares.set(shareId, { sessionId, secret });
-      return json({ presignedUrl: this.sign(shareId, size), secret, url: `${this.baseUrl}/share/${shareId}`, expiresAt: new Date(Date.now() + 3600e3).toISOString() });
+      const expiresAt = typeof expiresIn === "number" ? Date.now() + expiresIn * 1000 : null;
+      this.shares.set(shareId, { sessionId, secret, expiresAt, views: 0 });
+      return json({
+        presignedUrl: this.sign(shareId, size),
+        secret,
+        url: `${this.baseUrl}/share/${shareId}`,
+        expiresAt: new Date(Date.now() + 3600e3).toISOString(),
+        shareExpiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
+      });
     }
     if (route === "presign") {
       const id = parts[2]!;
@@ -157,6 +164,20 @@ export class FakeServer {
       }
       return new Response(null, { status: 200 });
     }
+    if (route === "expiry" || route === "stats") {
+      const id = parts[2]!;
+      const share = this.shares.get(id);
+      if (!share) return err(404, "NOT_FOUND", "no such share");
+      if (headers["x-share-secret"] !== share.secret) return err(403, "INVALID_SECRET", "wrong secret");
+      const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+      if (route === "expiry") {
+        const { expiresIn } = JSON.parse(body);
+        share.expiresAt = expiresIn === null ? null : Date.now() + expiresIn * 1000;
+        return json({ shareExpiresAt: iso(share.expiresAt ?? null) });
+      }
+      const now = new Date().toISOString();
+      return json({ views: share.views ?? 0, sizeBytes: this.blobs.get(id)?.length ?? null, createdAt: now, updatedAt: now, shareExpiresAt: iso(share.expiresAt ?? null), owner: null });
+    }
     if (route === "delete") {
       const id = parts[2]!;
       const share = this.shares.get(id);
@@ -174,8 +195,10 @@ export class FakeServer {
   }
 }
 
-function routeOf(method: string, path: string): "create" | "presign" | "put" | "delete" | undefined {
+function routeOf(method: string, path: string): "create" | "presign" | "put" | "delete" | "expiry" | "stats" | undefined {
   const p = path.split("?")[0]!;
+  if (method === "POST" && /^\/api\/share\/[^/]+\/expiry$/.test(p)) return "expiry";
+  if (method === "GET" && /^\/api\/share\/[^/]+\/stats$/.test(p)) return "stats";
   if (method === "POST" && p === "/api/share/presign") return "create";
   if (method === "POST" && /^\/api\/share\/[^/]+\/presign$/.test(p)) return "presign";
   if (method === "PUT" && p.startsWith("/blob/")) return "put";

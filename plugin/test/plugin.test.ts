@@ -149,6 +149,74 @@ describe("own commands (forced, or OpenCode without built-in sharing)", () => {
     expect(t.client.prompts.at(-1)!.body.parts[0].text).toContain("No shared sessions");
   });
 
+  test("/share 7d on a shared session changes its expiry; /share never lifts it", async () => {
+    const t = await setup({ mode: "commands" }, true);
+    await runCommand(t.hooks, "share", t.fixture.sessionId);
+    expect(t.server.shares.get(t.fixture.shareId)!.expiresAt).toBeNull();
+    await runCommand(t.hooks, "share", t.fixture.sessionId, "7d");
+    const change = t.server.requests.filter((r) => r.path === `/api/share/${t.fixture.shareId}/expiry`);
+    expect(change.map((r) => JSON.parse(r.body))).toEqual([{ expiresIn: 7 * 86_400 }]);
+    expect(change[0]!.headers["x-share-secret"]).toStartWith("server-secret-");
+    const note = t.client.prompts.at(-1)!.body.parts[0].text as string;
+    expect(note).toContain(`${t.server.baseUrl}/share/${t.fixture.shareId} now expires ${new Date(t.server.shares.get(t.fixture.shareId)!.expiresAt!).toISOString().slice(0, 10)}`);
+    // Still one share: the change did not create another.
+    expect(t.server.count("create")).toBe(1);
+    await runCommand(t.hooks, "share", t.fixture.sessionId, "never");
+    expect(JSON.parse(t.server.requests.at(-1)!.body)).toEqual({ expiresIn: null });
+    expect(t.client.prompts.at(-1)!.body.parts[0].text).toContain("now never expires");
+    expect(t.server.shares.get(t.fixture.shareId)!.expiresAt).toBeNull();
+  });
+
+  test("a refused expiry change is reported, not retried", async () => {
+    const t = await setup({ mode: "commands" }, true);
+    await runCommand(t.hooks, "share", t.fixture.sessionId);
+    t.server.fail("expiry", 410, 1);
+    await runCommand(t.hooks, "share", t.fixture.sessionId, "1d");
+    expect(t.client.prompts.at(-1)!.body.parts[0].text).toContain("/share failed");
+    expect(t.server.requests.filter((r) => r.path.endsWith("/expiry")).length).toBe(1);
+  });
+
+  test("the expiresIn option sets the lifetime of new shares; /share with a duration overrides it", async () => {
+    const t = await setup({ mode: "commands", expiresIn: "12h" }, true);
+    await runCommand(t.hooks, "share", t.fixture.sessionId);
+    const created = t.server.requests.find((r) => r.path === "/api/share/presign")!;
+    expect(JSON.parse(created.body).expiresIn).toBe(12 * 3600);
+    await runCommand(t.hooks, "unshare", t.fixture.sessionId);
+    await runCommand(t.hooks, "share", t.fixture.sessionId, "30d");
+    const again = t.server.requests.filter((r) => r.path === "/api/share/presign").at(-1)!;
+    expect(JSON.parse(again.body).expiresIn).toBe(30 * 86_400);
+  });
+
+  test("the expiresIn option: seconds work, a bad value is reported and the server's default used", () => {
+    expect(resolveSettings({ baseUrl: "http://x", expiresIn: 3600 }, {}).expiresIn).toBe(3600);
+    expect(resolveSettings({ baseUrl: "http://x", expiresIn: "4w" }, {}).expiresIn).toBe(4 * 604_800);
+    expect(resolveSettings({ baseUrl: "http://x", expiresIn: "never" }, {}).expiresIn).toBeUndefined();
+    for (const bad of ["7 days", "30s", 10, -5, "soon", true]) {
+      const s = resolveSettings({ baseUrl: "http://x", expiresIn: bad }, {});
+      expect(s.expiresIn).toBeUndefined();
+      expect(s.problems.join(" ")).toContain(`option "expiresIn"`);
+    }
+  });
+
+  test("/shares shows each share's views and expiry from the server, and lists it anyway when the server does not say", async () => {
+    const t = await setup({ mode: "commands" }, true);
+    await runCommand(t.hooks, "share", t.fixture.sessionId, "7d");
+    t.server.shares.get(t.fixture.shareId)!.views = 12;
+    await runCommand(t.hooks, "shares", t.fixture.sessionId);
+    const listing = t.client.prompts.at(-1)!.body.parts[0].text as string;
+    expect(listing).toContain("12 views");
+    expect(listing).toMatch(/expires \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    await runCommand(t.hooks, "share", t.fixture.sessionId, "never");
+    t.server.shares.get(t.fixture.shareId)!.views = 1;
+    await runCommand(t.hooks, "shares", t.fixture.sessionId);
+    expect(t.client.prompts.at(-1)!.body.parts[0].text).toContain("1 view — never expires");
+    t.server.fail("stats", 404, 1);
+    await runCommand(t.hooks, "shares", t.fixture.sessionId);
+    const bare = t.client.prompts.at(-1)!.body.parts[0].text as string;
+    expect(bare).toContain(`${t.server.baseUrl}/share/${t.fixture.shareId}`);
+    expect(bare).not.toContain("view");
+  });
+
   test("other commands pass through untouched", async () => {
     const t = await setup({ mode: "commands" }, true);
     expect(await runCommand(t.hooks, "init", t.fixture.sessionId)).toBe("continued");
