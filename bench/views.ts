@@ -82,8 +82,9 @@ function wrk(url: string): { rps: number; p99ms: number; non2xx: number } {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const bin = build();
-const on = await start(bin, true);
+// Started in turn, off first: a server started later must not be the one that looks faster.
 const off = await start(bin, false);
+const on = await start(bin, true);
 try {
   const pages = { on: await share(on), off: await share(off) };
   wrk(pages.on);
