@@ -55,6 +55,8 @@ export async function startServer(config: Config, logger: Logger = lineLogger(co
   app.startBackground();
   const stores = describeStores(config);
   log(`better-share ${VERSION} listening on http://${config.host}:${server.port} (public URL ${config.baseUrl}); share store: ${stores.share}; blob store: ${stores.blob}`);
+  // The start-up line goes out at once: whoever started the server is waiting for it.
+  await logger.flush();
 
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
