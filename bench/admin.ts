@@ -4,7 +4,7 @@
 //    the binary's `--version` (its start-up alone) measured in the same run;
 //  - `shares gc` of 10,000 expired shares with the disk blob store: the
 //    compiled binary's whole run, and what it deleted.
-// Goals (DESIGN §7 / the public-instance issue): list under 50 ms, gc under 30 s.
+// Goals (README, "Admin commands"): list under 50 ms, gc under 30 s.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,7 +1,7 @@
 // Row 6: GET /api/share/:id req/s from wrk for a 21 KB (the fixture), ~2 MB
 // and ~20 MB share, each ÷ a bare Bun.serve handing out the same JSON bytes.
 import { SHARE_DATA_PATH } from "../test/helpers/fixtures.ts";
-import { generateSession } from "./page-data.ts";
+import { generateSession } from "../test/helpers/sessions.ts";
 import { capture, cleanup, describeRounds, interleave, reportRow, shareOn, startBaseline, startOurs, CONNECTIONS, ROUNDS, SECONDS, THREADS, type Canned } from "./_outside.ts";
 import { fmt } from "./lib.ts";
 

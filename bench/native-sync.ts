@@ -10,7 +10,7 @@ import { freshDatabase } from "../test/helpers/postgres.ts";
 import type { ShareData } from "../src/core/model.ts";
 import { toNativeItems } from "../src/core/share-data.ts";
 import { fmt, table } from "./lib.ts";
-import { generateSession } from "./page-data.ts";
+import { generateSession } from "../test/helpers/sessions.ts";
 import { tempDir } from "../test/helpers/tmp.ts";
 
 const LIMITS = { RATE_LIMIT_SHARES_PER_HOUR: "1000000000", RATE_LIMIT_REQUESTS_PER_MINUTE: "1000000000" };

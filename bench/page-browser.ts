@@ -30,7 +30,7 @@ import { SHARE_DATA_PATH } from "../test/helpers/fixtures.ts";
 import { launchChromium } from "../test/browser/chromium.ts";
 import { buildBinary, startBinary, type Server } from "../test/helpers/binary.ts";
 import { messageAnchor } from "../views/message.tsx";
-import { generateSession } from "./page-data.ts";
+import { generateSession } from "../test/helpers/sessions.ts";
 import { fmt, reportRow, table } from "./lib.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);

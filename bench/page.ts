@@ -7,7 +7,7 @@ import { Elysia } from "elysia";
 import { heapStats } from "bun:jsc";
 import { pagesRoutes } from "../src/routes/pages.tsx";
 import { MemorySource } from "../test/helpers/memory-source.ts";
-import { generateSession } from "./page-data.ts";
+import { generateSession } from "../test/helpers/sessions.ts";
 import { fmt, table } from "./lib.ts";
 
 const SIZES = [

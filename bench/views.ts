@@ -1,4 +1,4 @@
-// View counting on the page's hot path (DESIGN §7): cached GET /share/:id
+// View counting on the page's hot path (README, "Views"): cached GET /share/:id
 // throughput of the compiled binary with COUNT_VIEWS=true as a ratio to
 // COUNT_VIEWS=false, measured in the same run. Load comes from wrk, a
 // separate process; each server logs to a file. Runs alternate between the

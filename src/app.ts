@@ -44,7 +44,6 @@ export interface AppDeps {
 export interface App {
   /** Handles one request; `peer` is the socket address when served over TCP. */
   handle(request: Request, peer?: string | null): Promise<Response>;
-  service: ShareService;
   elysia: Elysia<any, any, any, any, any, any, any>;
   /** Counters of shares created/deleted/synced, page cache and store errors (a no-op unless METRICS=true). */
   telemetry: Telemetry;
@@ -161,7 +160,6 @@ export function createApp(deps: AppDeps): App {
   let sweeper: Sweeper | null = null;
   return {
     handle,
-    service,
     elysia,
     telemetry,
     views,

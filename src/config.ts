@@ -38,7 +38,7 @@ export interface Config {
   shareTtlMax: Ttl;
   /** How often each `serve` sweeps expired shares. */
   sweepIntervalSeconds: number;
-  /** Whether page views are counted (DESIGN §7). */
+  /** Whether page views are counted (README, "Views"). */
   countViews: boolean;
   /** Who may create shares: anyone, or holders of a creation token (and CREATE_ALLOW_CIDRS). */
   createAccess: "open" | "token";

@@ -1,4 +1,4 @@
-// The ShareData blob (DESIGN §3.1), the native sync item (DESIGN §3.2) and
+// The ShareData blob (README, "HTTP API"), the native sync item (README, "Native protocol") and
 // the blob of a share made from OpenCode 2.
 // Session, Message and Part are OpenCode's own types; they are imported as
 // types only so nothing from the SDK ends up in the binary.

@@ -1,4 +1,4 @@
-// Creation tokens (DESIGN §7): one per person, shown once, stored as sha256.
+// Creation tokens (README, "Creation tokens"): one per person, shown once, stored as sha256.
 // A token is "bst_" + 32 random bytes in base64url. Its first 12 characters
 // after the prefix are a selector that finds the stored row; the sha256 of the
 // whole token is then compared in constant time, so the store's index lookup

@@ -1,4 +1,4 @@
-// Page views (DESIGN §7): counted in memory on the page's hot path, written to
+// Page views (README, "Views"): counted in memory on the page's hot path, written to
 // the ShareStore in one batch at most every few seconds and at shutdown.
 import type { ShareStore } from "../stores/share-store.ts";
 

@@ -1,4 +1,4 @@
-// Who may create a share (DESIGN §7): with CREATE_ACCESS=token, a creation
+// Who may create a share (README, "Creation tokens"): with CREATE_ACCESS=token, a creation
 // needs `Authorization: Bearer bst_…` unless the client's address is in
 // CREATE_ALLOW_CIDRS. Syncs and deletes stay authorised by the share secret.
 import type { Config } from "../config.ts";

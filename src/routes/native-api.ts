@@ -1,4 +1,4 @@
-// OpenCode's own share protocol (DESIGN §3.2), so `"enterprise": {"url": …}`
+// OpenCode's own share protocol (README, "Native protocol"), so `"enterprise": {"url": …}`
 // works without a plugin and `opencode import <share url>` can read shares.
 import { Elysia } from "elysia";
 import { ApiError } from "../core/errors.ts";

@@ -25,7 +25,7 @@ export interface PagesDeps {
   cacheBytes?: number;
   /** Told about page cache hits and misses. */
   telemetry?: Telemetry;
-  /** Called for each view of a page or its Markdown by a reader (DESIGN §7); must be cheap. */
+  /** Called for each view of a page or its Markdown by a reader (README, "Views"); must be cheap. */
   onView?: (shareId: string) => void;
 }
 

@@ -1,4 +1,4 @@
-// The seed protocol (DESIGN §3.1): the plugin creates a share, uploads the
+// The seed protocol (README, "HTTP API"): the plugin creates a share, uploads the
 // session straight to storage through a presigned URL, syncs and deletes.
 import { Elysia } from "elysia";
 import { ApiError, tooLarge } from "../core/errors.ts";

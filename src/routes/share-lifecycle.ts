@@ -1,4 +1,4 @@
-// A share's lifetime and figures, for its owner (DESIGN §7): change or clear
+// A share's lifetime and figures, for its owner (README, "Expiry"): change or clear
 // its expiry, and read its views and size. Both need the share's secret.
 import { Elysia } from "elysia";
 import { ApiError } from "../core/errors.ts";

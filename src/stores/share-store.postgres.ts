@@ -246,10 +246,6 @@ export class PostgresShareStore implements ShareStore {
     }) as Promise<number | null>;
   }
 
-  async listItems(shareId: string): Promise<StoredItem[]> {
-    return this.listItemsSince(shareId, -1);
-  }
-
   async listItemsSince(shareId: string, afterSeq: number): Promise<StoredItem[]> {
     const rows = await this.sql<{ item_key: string; seq: string; data: string }[]>`
       SELECT item_key, seq, data FROM share_items WHERE share_id = ${shareId} AND seq > ${afterSeq}

@@ -247,10 +247,6 @@ export class SqliteShareStore implements ShareStore {
     }).immediate();
   }
 
-  async listItems(shareId: string): Promise<StoredItem[]> {
-    return this.listItemsSince(shareId, -1);
-  }
-
   async listItemsSince(shareId: string, afterSeq: number): Promise<StoredItem[]> {
     return this.db
       .query<{ item_key: string; seq: number; data: string }, [string, number]>(

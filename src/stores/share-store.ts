@@ -123,7 +123,6 @@ export interface ShareStore {
    * transaction. Returns the new version, or null if the share is gone.
    */
   putItems(shareId: string, items: ItemWrite[], fields?: { title?: string | null }): Promise<number | null>;
-  listItems(shareId: string): Promise<StoredItem[]>;
   /** Items written after `afterSeq`, for incremental rebuilds of a cached ShareData. */
   listItemsSince(shareId: string, afterSeq: number): Promise<StoredItem[]>;
   /** Adds `delta` to the counter of (bucket, window) and returns the new count. */

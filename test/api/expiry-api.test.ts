@@ -1,4 +1,4 @@
-// DESIGN §7 expiry and views over app.handle, on both store pairs: expiresIn
+// Expiry and views over app.handle, on both store pairs: expiresIn
 // on creation, POST /api/share/:id/expiry, GET /api/share/:id/stats, 410
 // EXPIRED on every read and write, view counting, and the sweeper.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";

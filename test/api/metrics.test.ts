@@ -1,4 +1,4 @@
-// GET /metrics through the app: off by default, the series DESIGN §8 lists,
+// GET /metrics through the app: off by default, the series the README lists,
 // labels that are route patterns, and a token that guards without counting.
 import { describe, expect, test } from "bun:test";
 import { createTestApp, seedShare } from "../helpers/app.ts";

@@ -1,4 +1,4 @@
-// OpenCode's native protocol (DESIGN §3.2) over app.handle, replaying the
+// OpenCode's native protocol (README, "Native protocol") over app.handle, replaying the
 // requests a real OpenCode 1.18.33 sent (fixtures/native-sync.jsonl).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createTestApp, seedShare, type TestApp } from "../helpers/app.ts";
@@ -171,7 +171,7 @@ describe("DELETE /api/share/:id for native shares", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
     expect((await app.req("GET", `/api/share/${c.body.id}/data`)).status).toBe(404);
-    expect(await app.shares.listItems(c.body.id)).toEqual([]);
+    expect(await app.shares.listItemsSince(c.body.id, -1)).toEqual([]);
     // The session can be shared again afterwards.
     expect((await createNative("ses_deletenative0Delete10")).status).toBe(200);
   });
@@ -196,7 +196,7 @@ describe("oversize batches", () => {
     const res = await small.req("POST", `/api/share/${c.id}/sync`, { body: { secret: c.secret, data: [big] } });
     expect(res.status).toBe(413);
     expect(((await res.json()) as any).code).toBe("BODY_TOO_LARGE");
-    expect(await small.shares.listItems(c.id)).toEqual([]);
+    expect(await small.shares.listItemsSince(c.id, -1)).toEqual([]);
     await small.close();
   });
 });
@@ -212,7 +212,7 @@ describe("deeply nested input", () => {
     const body = (await res.json()) as any;
     expect(body.code).toBe("JSON_TOO_DEEP");
     expect(body.error).toContain("100 levels");
-    expect(await app.shares.listItems(c.id)).toEqual([]);
+    expect(await app.shares.listItemsSince(c.id, -1)).toEqual([]);
   });
 
   test("nesting up to the limit is accepted, and brackets inside strings do not count", async () => {
@@ -225,7 +225,7 @@ describe("deeply nested input", () => {
       body: { secret: c.secret, data: [{ type: "part", data: { id: "prt_1", messageID: "msg_1", sessionID: ses, type: "tool", state: { input } } }] },
     });
     expect(res.status).toBe(200);
-    expect((await app.shares.listItems(c.id)).length).toBe(1);
+    expect((await app.shares.listItemsSince(c.id, -1)).length).toBe(1);
   });
 
   test("seed creation with a deeply nested field gets 400 JSON_TOO_DEEP", async () => {

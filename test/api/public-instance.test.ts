@@ -1,4 +1,4 @@
-// DESIGN §7 over app.handle, on both store pairs: creation tokens
+// Running a public instance (README) over app.handle, on both store pairs: creation tokens
 // (CREATE_ACCESS, CREATE_ALLOW_CIDRS) for both protocols, owners, and
 // READ_ONLY. Order of checks: id → body shape → token → existence → limits.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";

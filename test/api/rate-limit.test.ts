@@ -1,4 +1,4 @@
-// Rate limits (DESIGN §3.3): per-IP share creations per hour and /api
+// Rate limits (README, "Limits"): per-IP share creations per hour and /api
 // requests per minute, with Retry-After, X-Forwarded-For only when trusted.
 import { describe, expect, test } from "bun:test";
 import { createTestApp } from "../helpers/app.ts";

@@ -1,4 +1,4 @@
-// Seed protocol (DESIGN §3.1) over app.handle on the embedded stores: every
+// Seed protocol (README, "HTTP API") over app.handle on the embedded stores: every
 // route with good and bad inputs.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";

@@ -4,7 +4,7 @@ import { Elysia } from "elysia";
 import type { Browser, Page } from "playwright-core";
 import { pagesRoutes } from "../../src/routes/pages.tsx";
 import { MemorySource } from "../helpers/memory-source.ts";
-import { generateSession } from "../../bench/page-data.ts";
+import { generateSession } from "../helpers/sessions.ts";
 import { loadFixture } from "../views/app.ts";
 import { hostileShare } from "../views/hostile-corpus.ts";
 import { capturedShare, hostileV2Share } from "../views/v2-corpus.ts";

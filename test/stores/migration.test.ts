@@ -34,7 +34,7 @@ async function checkUpgraded(store: ShareStore) {
   expect(seed).toMatchObject({ sessionId: "ses_olderthanOLDSEED1", secretHash: "b".repeat(64), title: "Old", sizeBytes: 1234, version: 3, protocol: "seed", owner: null });
   const native = (await store.get("OLDNATV1"))!;
   expect(native).toMatchObject({ protocol: "native", version: 1, owner: null });
-  expect(await store.listItems("OLDNATV1")).toEqual([{ key: "session", seq: 1, data: '{"id":"ses_olderthanOLDNATV1"}' }]);
+  expect(await store.listItemsSince("OLDNATV1", -1)).toEqual([{ key: "session", seq: 1, data: '{"id":"ses_olderthanOLDNATV1"}' }]);
   expect(await store.bump("share:10.0.0.1", 3600, 1)).toBe(3);
 
   // The new tables work on the upgraded database.

@@ -76,7 +76,7 @@ function lifecycleContract(name: string, open: () => Promise<ShareStore>) {
       const results = await Promise.all([store.deleteIf("Expiry05", { expiredAt: now }), store.deleteIf("Expiry05", { expiredAt: now })]);
       expect(results.filter(Boolean).length).toBe(1);
       expect(await store.get("Expiry05")).toBeNull();
-      expect(await store.listItems("Expiry05")).toEqual([]);
+      expect(await store.listItemsSince("Expiry05", -1)).toEqual([]);
       expect(await store.get("Expiry01")).not.toBeNull();
     });
 

@@ -67,7 +67,7 @@ export function shareStoreContract(name: string, open: () => Promise<ShareStore>
       await store.putItems("AAAAAAA4", [{ key: "session", data: "{}" }]);
       expect(await store.delete("AAAAAAA4")).toBe(true);
       expect(await store.get("AAAAAAA4")).toBeNull();
-      expect(await store.listItems("AAAAAAA4")).toEqual([]);
+      expect(await store.listItemsSince("AAAAAAA4", -1)).toEqual([]);
       expect(await store.delete("AAAAAAA4")).toBe(false);
     });
 
@@ -75,7 +75,7 @@ export function shareStoreContract(name: string, open: () => Promise<ShareStore>
       await store.insert({ ...share("AAAAAAA5"), protocol: "native" });
       expect(await store.putItems("AAAAAAA5", [{ key: "a", data: "1" }, { key: "b", data: "1" }], { title: "T" })).toBe(1);
       expect(await store.putItems("AAAAAAA5", [{ key: "b", data: "2" }, { key: "c", data: "2" }])).toBe(2);
-      const all = await store.listItems("AAAAAAA5");
+      const all = await store.listItemsSince("AAAAAAA5", -1);
       expect(all.map((i) => [i.key, i.data, i.seq])).toEqual([
         ["a", "1", 1],
         ["b", "2", 2],
@@ -91,7 +91,7 @@ export function shareStoreContract(name: string, open: () => Promise<ShareStore>
       await Promise.all(
         Array.from({ length: 20 }, (_, i) => store.putItems("AAAAAAA6", [{ key: `k${i}`, data: String(i) }, { key: "shared", data: String(i) }])),
       );
-      const items = await store.listItems("AAAAAAA6");
+      const items = await store.listItemsSince("AAAAAAA6", -1);
       expect(items.length).toBe(21);
       const rec = (await store.get("AAAAAAA6"))!;
       expect(rec.version).toBe(20);

@@ -1,4 +1,4 @@
-// View counting (DESIGN §7): who counts as a reader, and the buffer that
+// View counting (README, "Views"): who counts as a reader, and the buffer that
 // reaches the store at most every few seconds and at shutdown.
 import { describe, expect, test } from "bun:test";
 import { isReaderRequest, ViewCounter } from "../../src/core/views.ts";

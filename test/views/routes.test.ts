@@ -1,6 +1,6 @@
 // HTTP behaviour of the page routes: headers, status codes, caching, pagination, assets.
 import { describe, expect, test } from "bun:test";
-import { generateSession } from "../../bench/page-data.ts";
+import { generateSession } from "../helpers/sessions.ts";
 import { loadFixture, pagesApp } from "./app.ts";
 
 const fixture = await loadFixture();

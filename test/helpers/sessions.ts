@@ -1,7 +1,7 @@
 // Generated sessions for the page benchmarks and tests: realistic part mix
 // (markdown with code, reasoning, bash with long output, reads, edits with
 // diffs, todos), deterministic so runs compare.
-import type { ShareData } from "../src/core/model.ts";
+import type { ShareData } from "../../src/core/model.ts";
 
 const WORDS = "the agent reads files runs commands edits code and explains what changed while tokens flow through the model".split(" ");
 
