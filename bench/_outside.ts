@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { buildBinary } from "../test/helpers/binary.ts";
 import { freePort } from "../test/helpers/net.ts";
-import { fmt, load1 } from "./lib.ts";
+import { fmt, load1, median } from "./lib.ts";
 export { load1, reportRow } from "./lib.ts";
 
 export const ROUNDS = Math.max(5, Number(process.env.BENCH_ROUNDS ?? 5));
@@ -17,10 +17,6 @@ export const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 export const CONNECTIONS = 32;
 export const THREADS = 2;
 
-export const median = (xs: number[]): number => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)]! : NaN;
-};
 
 /** A scratch directory removed at exit, plus the compiled binary (built once per process). */
 export const scratch = mkdtempSync(join(tmpdir(), "bs-bench-"));

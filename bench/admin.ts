@@ -14,13 +14,12 @@ import { PostgresShareStore } from "../src/stores/share-store.postgres.ts";
 import { SqliteShareStore } from "../src/stores/share-store.sqlite.ts";
 import type { ShareStore } from "../src/stores/share-store.ts";
 import { freshDatabase } from "../test/helpers/postgres.ts";
-import { fmt, table } from "./lib.ts";
+import { fmt, table, median } from "./lib.ts";
 
 const TOTAL = Number(process.env.BENCH_SHARES ?? 100_000);
 const EXPIRED = Number(process.env.BENCH_EXPIRED ?? 10_000);
 const ROOT = resolve(import.meta.dir, "..");
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function build(): string {
   const out = join(mkdtempSync(join(tmpdir(), "bs-bench-bin-")), "better-share");

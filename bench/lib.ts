@@ -35,10 +35,16 @@ export async function load(make: (i: number) => Request, opts: { seconds: number
   const start = performance.now();
   const errors = await drive(start + opts.seconds * 1000, lat);
   const seconds = (performance.now() - start) / 1000;
-  lat.sort((a, b) => a - b);
-  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
-  return { requests: lat.length, errors, seconds, rps: lat.length / seconds, p50: pct(0.5), p99: pct(0.99) };
+  return { requests: lat.length, errors, seconds, rps: lat.length / seconds, p50: percentile(lat, 0.5), p99: percentile(lat, 0.99) };
 }
+
+/** The p-quantile (0..1) of the finite values in `xs`, by nearest rank; NaN when there are none. */
+export function percentile(xs: number[], p: number): number {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * p))]! : NaN;
+}
+
+export const median = (xs: number[]): number => percentile(xs, 0.5);
 
 export const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
 

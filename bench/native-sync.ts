@@ -9,7 +9,7 @@ import { buildBinary, run, startBinary, type Server } from "../test/helpers/bina
 import { freshDatabase } from "../test/helpers/postgres.ts";
 import type { ShareData } from "../src/core/model.ts";
 import { toNativeItems } from "../src/core/share-data.ts";
-import { fmt, table } from "./lib.ts";
+import { fmt, table, percentile } from "./lib.ts";
 import { generateSession } from "../test/helpers/sessions.ts";
 import { tempDir } from "../test/helpers/tmp.ts";
 
@@ -34,7 +34,6 @@ function newPart(data: ShareData, n: number) {
   };
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 
 async function syncCost(s: Server, label: string) {
   const sizes = [
@@ -63,14 +62,14 @@ async function syncCost(s: Server, label: string) {
       if (r.status !== 200) throw new Error(`sync ${r.status}`);
       lat.push(performance.now() - t);
     }
-    const p50 = pct(lat, 0.5);
+    const p50 = percentile(lat, 0.5);
     if (i === 0) base = p50;
     rows.push({
       store: label,
       session: `${sz.name} (${(bytes / 1e6).toFixed(2)} MB)`,
       "first full sync ms": fmt(fullMs, 0),
       "1-part sync p50 ms": fmt(p50),
-      "p99 ms": fmt(pct(lat, 0.99)),
+      "p99 ms": fmt(percentile(lat, 0.99)),
       "× 100 KB p50": fmt(p50 / base),
     });
   }

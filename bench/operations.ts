@@ -5,8 +5,8 @@
 // turn by wrk (a separate process) round after round; medians of the rounds.
 import { statSync } from "node:fs";
 import { SHARE_DATA_PATH } from "../test/helpers/fixtures.ts";
-import { cleanup, cpuMs, median, shareOn, startOurs, wrk, CONNECTIONS, ROUNDS, SECONDS, THREADS } from "./_outside.ts";
-import { fmt, load1, reportRow } from "./lib.ts";
+import { cleanup, cpuMs, shareOn, startOurs, wrk, CONNECTIONS, ROUNDS, SECONDS, THREADS } from "./_outside.ts";
+import { fmt, load1, reportRow, median } from "./lib.ts";
 
 interface Round {
   rps: number;

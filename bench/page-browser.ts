@@ -31,7 +31,7 @@ import { launchChromium } from "../test/browser/chromium.ts";
 import { buildBinary, startBinary, type Server } from "../test/helpers/binary.ts";
 import { messageAnchor } from "../views/message.tsx";
 import { generateSession } from "../test/helpers/sessions.ts";
-import { fmt, reportRow, table } from "./lib.ts";
+import { fmt, reportRow, table, median } from "./lib.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const VIEWPORT = { width: 1280, height: 800 };
@@ -258,10 +258,6 @@ async function settle(page: Page): Promise<void> {
   );
 }
 
-const median = (xs: number[]) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)]! : NaN;
-};
 
 interface Summary extends Measure {
   /** Worst run's longest task; `longest` is the median run's. */

@@ -43,7 +43,7 @@ import { startMockModel, type MockModel, type Turn } from "../test/e2e/mock-mode
 import { startEgressProxy } from "../test/e2e/egress-proxy.ts";
 import { REPO_ROOT, makeTempDir, removeTempDir, sharedCacheDir, startOpenCode, stopAllOpenCode, type OpenCode } from "../test/e2e/opencode.ts";
 import { startBetterShare, stopAllBetterShare, type BetterShare } from "../test/e2e/better-share.ts";
-import { fmt, table } from "./lib.ts";
+import { fmt, table, median } from "./lib.ts";
 
 const SIZES: Size[] = [
   { label: "100 KB", key: "s100k", bytes: 100_000, perTurn: 25_000 },
@@ -294,7 +294,6 @@ function removeStrays(cache: string) {
 
 // ---------- run ----------
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
 
 const started = performance.now();
 const progress = (what: string) => console.error(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${what}`);

@@ -4,8 +4,8 @@
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import { freePort } from "../test/helpers/net.ts";
-import { compiled, cleanup, median, reportRow, scratch, spawnServer } from "./_outside.ts";
-import { fmt, load1 } from "./lib.ts";
+import { compiled, cleanup, reportRow, scratch, spawnServer } from "./_outside.ts";
+import { fmt, load1, median } from "./lib.ts";
 
 const ROUNDS = Math.max(5, Number(process.env.BENCH_ROUNDS ?? 9));
 

@@ -4,7 +4,7 @@
 // Prints the conversion's time against the parse's for 2.x sessions of ~2 MB
 // and ~20 MB, interleaved, medians of 10.
 import { checkShareData } from "../src/core/share-data.ts";
-import { fmt, table } from "./lib.ts";
+import { fmt, table, median } from "./lib.ts";
 
 function v2Session(turns: number, outputChars: number): string {
   const out = "x".repeat(outputChars - 1) + "\n";
@@ -57,7 +57,6 @@ const ms = (f: () => void) => {
   f();
   return performance.now() - t;
 };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const rows: Array<Record<string, string | number>> = [];
 for (const [label, turns, chars] of [

@@ -8,7 +8,7 @@ import { mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { SHARE_DATA_PATH } from "../test/helpers/fixtures.ts";
-import { fmt, table } from "./lib.ts";
+import { fmt, table, median } from "./lib.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -79,7 +79,6 @@ function wrk(url: string): { rps: number; p99ms: number; non2xx: number } {
   return { rps, p99ms, non2xx };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const bin = build();
 // Started in turn, off first: a server started later must not be the one that looks faster.

@@ -1,11 +1,12 @@
 // Runs the real OpenCode binary (`opencode serve`) in a sealed temp home
 // against the mock model, with all egress forced through the egress proxy, and
 // drives it over its HTTP API.
-import { mkdtempSync, mkdirSync, rmSync, existsSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync, existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Subprocess } from "bun";
 import type { EgressProxy } from "./egress-proxy.ts";
+import { freePort } from "../helpers/net.ts";
+import { tempDir } from "../helpers/tmp.ts";
 
 export const REPO_ROOT = resolve(import.meta.dir, "../..");
 export const OPENCODE_BIN = join(REPO_ROOT, "node_modules/.bin/opencode");
@@ -64,7 +65,7 @@ const live = new Set<{ kill(): Promise<void> }>();
 const tempDirs = new Set<string>();
 const children = new Set<Subprocess>();
 
-/** Registers a child so it is killed even when the test process exits abruptly. */
+/** Registers a child so stopAllOpenCode (afterAll) or SIGINT/SIGTERM kills it. */
 export function trackChild(proc: Subprocess) {
   children.add(proc);
   void proc.exited.then(() => children.delete(proc));
@@ -76,7 +77,6 @@ function cleanupSync() {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   tempDirs.clear();
 }
-process.on("exit", cleanupSync);
 for (const signal of ["SIGINT", "SIGTERM"] as const)
   process.once(signal, () => {
     cleanupSync();
@@ -91,7 +91,7 @@ export async function stopAllOpenCode(): Promise<void> {
 }
 
 export function makeTempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = tempDir(prefix);
   tempDirs.add(dir);
   return dir;
 }
@@ -111,12 +111,7 @@ export function sharedCacheDir(): string {
   return sharedCache;
 }
 
-export async function freePort(): Promise<number> {
-  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
-  const port = server.port!;
-  await server.stop(true);
-  return port;
-}
+export { freePort };
 
 export function baseConfig(modelBaseURL: string): Record<string, unknown> {
   return {
