@@ -2,35 +2,13 @@
 // on creation, POST /api/share/:id/expiry, GET /api/share/:id/stats, 410
 // EXPIRED on every read and write, view counting, and the sweeper.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { S3BlobStore } from "../../src/stores/blob-store.s3.ts";
-import type { BlobStore } from "../../src/stores/blob-store.ts";
-import { PostgresShareStore } from "../../src/stores/share-store.postgres.ts";
 import type { ShareStore } from "../../src/stores/share-store.ts";
 import { createTestApp, seedShare, type TestApp } from "../helpers/app.ts";
 import { shareDataFixture as fixture } from "../helpers/fixtures.ts";
-import { freshDatabase } from "../helpers/postgres.ts";
-import { startS3, type TestS3 } from "../helpers/s3.ts";
 import { runScenarios } from "../helpers/scenario.ts";
+import { storePairs } from "../helpers/store-pairs.ts";
 
-interface Pair {
-  name: string;
-  open(): Promise<{ shares: ShareStore; blobs: BlobStore } | undefined>;
-}
-
-let s3: TestS3 | null = null;
-const PAIRS: Pair[] = [
-  { name: "sqlite + disk", open: async () => undefined },
-  {
-    name: "postgres + s3",
-    open: async () => {
-      s3 ??= await startS3();
-      return { shares: new PostgresShareStore(await freshDatabase("exp")), blobs: new S3BlobStore(s3.config) };
-    },
-  },
-];
-afterAll(async () => {
-  await s3?.stop();
-});
+const PAIRS = storePairs("exp");
 
 const HOUR = 3600;
 const ses = (id: string) => `ses_expiryxx${id}`;

@@ -5,36 +5,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { newToken } from "../../src/core/tokens.ts";
-import { S3BlobStore } from "../../src/stores/blob-store.s3.ts";
-import type { BlobStore } from "../../src/stores/blob-store.ts";
-import { PostgresShareStore } from "../../src/stores/share-store.postgres.ts";
 import type { ShareStore } from "../../src/stores/share-store.ts";
 import { BASE, createTestApp, seedShare, type TestApp } from "../helpers/app.ts";
 import { shareDataFixture as fixture } from "../helpers/fixtures.ts";
-import { freshDatabase } from "../helpers/postgres.ts";
-import { startS3, type TestS3 } from "../helpers/s3.ts";
 import { runScenarios } from "../helpers/scenario.ts";
+import { storePairs } from "../helpers/store-pairs.ts";
 
-interface Pair {
-  name: string;
-  /** Fresh stores; the same pair may back several apps. */
-  open(): Promise<{ shares: ShareStore; blobs: BlobStore } | undefined>;
-}
-
-let s3: TestS3 | null = null;
-const PAIRS: Pair[] = [
-  { name: "sqlite + disk", open: async () => undefined },
-  {
-    name: "postgres + s3",
-    open: async () => {
-      s3 ??= await startS3();
-      return { shares: new PostgresShareStore(await freshDatabase("pub")), blobs: new S3BlobStore(s3.config) };
-    },
-  },
-];
-afterAll(async () => {
-  await s3?.stop();
-});
+const PAIRS = storePairs("pub");
 
 async function issue(store: ShareStore, name: string, expiresAt: number | null = null): Promise<string> {
   const t = newToken();

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
 import { parseMigrations } from "../../src/stores/share-store.ts";
-import { buildBinary, run, startBinary, type Server } from "../helpers/binary.ts";
+import { buildBinary, expectRefusedSetting, runToEnd, run, startBinary, type Server } from "../helpers/binary.ts";
 import { FIXTURES_DIR } from "../helpers/fixtures.ts";
 import { freshDatabase } from "../helpers/postgres.ts";
 import { startS3, type TestS3 } from "../helpers/s3.ts";
@@ -18,17 +18,7 @@ beforeAll(() => {
   bin = buildBinary();
 }, 180_000);
 
-/** Runs the binary to completion; stdout and stderr apart. */
-async function cli(args: string[], env: Record<string, string>) {
-  const proc = Bun.spawn([bin, ...args], {
-    cwd: tempDir("bs-cli-"),
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", ...env },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-  return { code, stdout: stdout.trim(), stderr: stderr.trim() };
-}
+const cli = (args: string[], env: Record<string, string>) => runToEnd(bin, args, env);
 
 function create(s: Server, id: string, token?: string) {
   return fetch(`${s.url}/api/share/presign`, {
@@ -104,11 +94,7 @@ describe("tokens against a running server on the embedded default (SQLite + disk
       ["CREATE_ACCESS", "closed"],
       ["READ_ONLY", "sometimes"],
     ] as const) {
-      const env: Record<string, string> = { DATA_DIR: tempDir("bs-cli-data-"), CREATE_ACCESS: "token", [name]: value };
-      const r = await cli(["serve", "--port", "0"], env);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain(name);
-      expect(r.stderr.split("\n")).toHaveLength(1);
+      await expectRefusedSetting(bin, name, { DATA_DIR: tempDir("bs-cli-data-"), CREATE_ACCESS: "token", [name]: value });
     }
   }, 60_000);
 });

@@ -81,3 +81,22 @@ export async function startBinary(bin: string, env: Record<string, string>, opts
     },
   };
 }
+
+/** Runs the binary to completion (an admin command, or a start-up that must fail); stdout and stderr apart. */
+export async function runToEnd(bin: string, args: string[], env: Record<string, string>) {
+  const proc = Bun.spawn([bin, ...args], {
+    cwd: tempDir("bs-cli-"),
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { code, stdout: stdout.trim(), stderr: stderr.trim() };
+}
+
+/** `serve` with a bad setting stops at once: exit 2 and one line naming the variable. */
+export async function expectRefusedSetting(bin: string, name: string, env: Record<string, string>): Promise<void> {
+  const r = await runToEnd(bin, ["serve", "--port", "0"], env);
+  if (r.code !== 2 || !r.stderr.includes(name) || r.stderr.split("\n").length !== 1)
+    throw new Error(`${name}: expected exit 2 with one line naming it, got ${r.code}: ${r.stderr}`);
+}
