@@ -112,7 +112,7 @@ export function installRoutes(baseUrl: string) {
   const send = (request: Request, body: string, tag: string, type: string) =>
     request.headers.get("if-none-match") === tag
       ? new Response(null, { status: 304, headers: { ETag: tag } })
-      : new Response(body, { headers: { "Content-Type": type, "Cache-Control": "no-cache", ETag: tag, "X-Content-Type-Options": "nosniff" } });
+      : new Response(body, { headers: { "Content-Type": type, "Cache-Control": "no-cache", ETag: tag } });
   return new Elysia({ name: "install" })
     .get("/plugin.js", ({ request }) => send(request, plugin, pluginTag, "text/javascript; charset=utf-8"))
     .get("/install", ({ request }) => send(request, script, scriptTag, "text/plain; charset=utf-8"));

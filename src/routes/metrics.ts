@@ -19,7 +19,7 @@ export function metricsRoutes(metrics: Metrics, token: string | null) {
         );
     }
     return new Response(await metrics.text(), {
-      headers: { "Content-Type": metrics.contentType, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" },
+      headers: { "Content-Type": metrics.contentType, "Cache-Control": "no-store" },
     });
   });
 }
