@@ -20,6 +20,13 @@ function parseItems(raw: unknown): NativeItem[] {
     const wantsArray = type === "session_diff" || type === "model";
     if (wantsArray ? !Array.isArray(data) : typeof data !== "object" || data === null || Array.isArray(data))
       throw new ApiError(400, "INVALID_ITEM", `Item ${i} (${type}) must carry ${wantsArray ? "an array" : "an object"} in data.`);
+    // Ids become keys in the share store, and Postgres text cannot hold NUL.
+    if (!wantsArray) {
+      const d = data as Record<string, unknown>;
+      for (const f of ["id", "messageID", "sessionID"])
+        if (typeof d[f] === "string" && (d[f] as string).includes("\u0000"))
+          throw new ApiError(400, "INVALID_ITEM", `Item ${i} (${type}) has a NUL character in data.${f}; ids are plain text.`);
+    }
     return { type: type as NativeItemType, data };
   });
 }

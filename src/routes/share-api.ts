@@ -65,7 +65,9 @@ export function shareApi(deps: RouteDeps) {
         const id = shareIdParam(params.id);
         const body = await readJsonObject(request, SMALL_BODY, { optional: true });
         onlyFields(body, ["secret"]);
-        const secret = request.headers.get("x-share-secret") ?? secretField(body);
+        // A malformed body secret is a malformed request even when the header carries one.
+        const bodySecret = secretField(body);
+        const secret = request.headers.get("x-share-secret") ?? bodySecret;
         await service.delete(id, secret);
         return json({ ok: true });
       },

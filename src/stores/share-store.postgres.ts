@@ -66,6 +66,9 @@ const toTokenInfo = (r: TokenRow): TokenInfo => ({
   revokedAt: ms(r.revoked_at),
 });
 
+/** Postgres text cannot hold NUL (SQLite can): titles come from clients, so drop it rather than fail the write. */
+const pgText = (s: string | null): string | null => (s === null ? null : s.replaceAll("\u0000", ""));
+
 const toRecord = (r: Row): ShareRecord => ({
   shareId: r.share_id,
   sessionId: r.session_id,
@@ -133,7 +136,7 @@ export class PostgresShareStore implements ShareStore {
   async insert(s: NewShare): Promise<InsertResult> {
     const rows = await this.sql<{ share_id: string }[]>`
       INSERT INTO shares (share_id, session_id, secret, title, size_bytes, protocol, owner, expires_at)
-      VALUES (${s.shareId}, ${s.sessionId}, ${s.secretHash}, ${s.title ?? null}, ${s.sizeBytes ?? null}, ${s.protocol}, ${s.owner ?? null},
+      VALUES (${s.shareId}, ${s.sessionId}, ${s.secretHash}, ${pgText(s.title ?? null)}, ${s.sizeBytes ?? null}, ${s.protocol}, ${s.owner ?? null},
         ${s.expiresAt == null ? null : new Date(s.expiresAt)})
       ON CONFLICT DO NOTHING RETURNING share_id`;
     if (rows.length > 0) return "created";
@@ -153,6 +156,7 @@ export class PostgresShareStore implements ShareStore {
 
   async touch(shareId: string, fields: { title?: string | null; sizeBytes?: number | null } = {}): Promise<number | null> {
     const setTitle = fields.title !== undefined;
+    if (setTitle) fields = { ...fields, title: pgText(fields.title!) };
     const setSize = fields.sizeBytes !== undefined;
     const [r] = await this.sql<{ version: number }[]>`
       UPDATE shares SET version = version + 1, updated_at = NOW(),
@@ -225,6 +229,7 @@ export class PostgresShareStore implements ShareStore {
 
   async putItems(shareId: string, items: ItemWrite[], fields: { title?: string | null } = {}): Promise<number | null> {
     const setTitle = fields.title !== undefined;
+    fields = setTitle ? { title: pgText(fields.title!) } : fields;
     return this.sql.begin(async (tx) => {
       // The row lock taken by this UPDATE orders concurrent syncs of one share,
       // so seq follows commit order and the later sync wins.

@@ -114,6 +114,13 @@ describe("DELETE /api/share/:id", () => {
     { name: "secret of wrong type in body", method: "DELETE", path: "/api/share/{id}", body: { secret: 5 }, status: 400, code: "INVALID_SECRET_FIELD" },
   ]);
 
+  test("a malformed body secret is refused even when the header carries the right one", async () => {
+    const res = await app.req("DELETE", `/api/share/${vars.id}`, { headers: { "x-share-secret": vars.secret! }, body: { secret: 7 } });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).code).toBe("INVALID_SECRET_FIELD");
+    expect((await app.req("GET", `/api/share/${vars.id}`)).status).toBe(200);
+  });
+
   test("with the header secret: removes blob and row, then 404 everywhere", async () => {
     const s = await seedShare(app, "ses_abcdefghDelete01", { ...fixture, shareId: "Delete01" });
     const blob = join(app.dir, "blobs", "sessions", "Delete01.json");

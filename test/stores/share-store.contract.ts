@@ -71,6 +71,13 @@ export function shareStoreContract(name: string, open: () => Promise<ShareStore>
       expect(await store.delete("AAAAAAA4")).toBe(false);
     });
 
+    test("a title with a NUL character (client text) is stored, not refused", async () => {
+      expect(await store.insert({ ...share("NulTitl1"), title: "a\u0000b" })).toBe("created");
+      expect(await store.putItems("NulTitl1", [{ key: "session", data: "{}" }], { title: "c\u0000d" })).toBe(1);
+      expect(await store.touch("NulTitl1", { title: "e\u0000f" })).toBe(2);
+      expect((await store.get("NulTitl1"))!.title!.replaceAll("\u0000", "")).toBe("ef");
+    });
+
     test("putItems upserts by key, later wins, seq follows the version", async () => {
       await store.insert({ ...share("AAAAAAA5"), protocol: "native" });
       expect(await store.putItems("AAAAAAA5", [{ key: "a", data: "1" }, { key: "b", data: "1" }], { title: "T" })).toBe(1);
