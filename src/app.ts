@@ -19,7 +19,7 @@ import { installRoutes } from "./routes/install.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { nativeApi } from "./routes/native-api.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
-import { pagesRoutes, type PagesDeps } from "./routes/pages.tsx";
+import { sharePages, type PagesDeps } from "./routes/pages.tsx";
 import { shareApi } from "./routes/share-api.ts";
 import { shareLifecycleApi } from "./routes/share-lifecycle.ts";
 import { Maintenance, startSweeper, type Sweeper } from "./core/maintenance.ts";
@@ -28,6 +28,10 @@ import type { BlobStore } from "./stores/blob-store.ts";
 import { DiskBlobStore } from "./stores/blob-store.disk.ts";
 import type { ShareStore } from "./stores/share-store.ts";
 import { VERSION } from "./version.ts";
+
+/** Paths the fast path takes as they are: nothing to decode or normalise in them. */
+const SHARE_PAGE_PATH = /^\/share\/([0-9A-Za-z]{8}(?:\.md)?)$/;
+const STATIC_PATH = /^\/static\/[\w.-]+$/;
 
 export interface AppDeps {
   config: Config;
@@ -42,8 +46,10 @@ export interface AppDeps {
 }
 
 export interface App {
-  /** Handles one request; `peer` is the socket address when served over TCP. */
-  handle(request: Request, peer?: string | null): Promise<Response>;
+  /** Handles one request; `peer` is the socket address when served over TCP (a function: asked only when needed). */
+  handle(request: Request, peer?: string | null | (() => string | null)): Promise<Response>;
+  /** The same, answering at once when it can (a cached page): what Bun.serve's fetch returns. */
+  respond(request: Request, peer?: string | null | (() => string | null)): Response | Promise<Response>;
   elysia: Elysia<any, any, any, any, any, any, any>;
   /** Counters of shares created/deleted/synced, page cache and store errors (a no-op unless METRICS=true). */
   telemetry: Telemetry;
@@ -95,6 +101,7 @@ export function createApp(deps: AppDeps): App {
     views,
   };
 
+  const pages = sharePages({ source: service.cache, baseUrl: config.baseUrl, telemetry, onView: config.countViews ? (id) => views.count(id) : undefined, ...deps.pages });
   // Built from Elysia's own route list: adding a route needs no entry anywhere else.
   const notFound = missingRoute(() => elysia.routes);
   const elysia = new Elysia()
@@ -112,14 +119,58 @@ export function createApp(deps: AppDeps): App {
     .use(openApiRoutes(config.baseUrl, VERSION))
     .use(blobRoutes(routeDeps, blobs instanceof DiskBlobStore ? blobs : null))
     .use(shareLifecycleApi(routeDeps))
-    .use(pagesRoutes({ source: service.cache, baseUrl: config.baseUrl, telemetry, onView: config.countViews ? (id) => views.count(id) : undefined, ...deps.pages }))
+    .use(pages.routes)
     .use(installRoutes(config.baseUrl))
     .use(metrics ? metricsRoutes(metrics, config.metricsToken) : new Elysia({ name: "no-metrics" }));
   // Resolved on first use: routes added to `elysia` after createApp still get their pattern.
   let matchRoute: ReturnType<typeof routeMatcher> | null = null;
 
-  async function handle(request: Request, peer: string | null = null): Promise<Response> {
+  /** The access log line and request metrics every answer gets, fast path or not. */
+  function done(request: Request, path: string, res: Response, started: number, route: string | null, shareId: string | null): Response {
+    const ms = performance.now() - started;
+    logger.access({ method: request.method, route, path, status: res.status, ms, shareId });
+    // Scrapes are left out, so a refused one changes nothing a scrape can see.
+    if (metrics && path !== "/metrics") metrics.request(route, request.method, res.status, ms / 1000);
+    return res;
+  }
+
+  /**
+   * The hot paths — a share page whose share is in memory and fresh, and the
+   * static assets — answered without Elysia, URL parsing or header mutation:
+   * one lookup and a clone of an answer built once, complete with its
+   * security headers. Anything else (and any path not in its plain form)
+   * goes the general way.
+   */
+  function fast(request: Request, started: number): Response | null {
+    if (request.method !== "GET") return null;
+    const url = request.url;
+    const scheme = url.indexOf("://");
+    if (scheme < 0) return null;
+    const at = url.indexOf("/", scheme + 3);
+    if (at < 0) return null;
+    const q = url.indexOf("?", at);
+    const path = q < 0 ? url.slice(at) : url.slice(at, q);
+    if (path.startsWith("/share/")) {
+      const m = SHARE_PAGE_PATH.exec(path);
+      if (!m) return null;
+      const search = q < 0 ? "" : url.slice(q + 1);
+      const query = search ? Object.fromEntries(new URLSearchParams(search)) : {};
+      const res = pages.fromMemory(request, { rawId: m[1]!, query });
+      return res && done(request, path, res, started, "/share/:id", m[1]!.slice(0, 8));
+    }
+    if (path.startsWith("/static/") && STATIC_PATH.test(path)) {
+      const res = pages.staticAsset(request, path);
+      return res && done(request, path, res, started, "/static/*", null);
+    }
+    return null;
+  }
+
+  function respond(request: Request, peer: string | null | (() => string | null) = null): Response | Promise<Response> {
     const started = performance.now();
+    return fast(request, started) ?? general(request, typeof peer === "function" ? peer() : peer, started);
+  }
+
+  async function general(request: Request, peer: string | null, started: number): Promise<Response> {
     // Elysia finds the path by looking for "/" from the 12th character on, so a
     // Host shorter than 4 characters ("Host: x") would route by a cut path.
     if (shortHost(request.url)) request = new Request(`http://host.invalid${request.url.slice(request.url.indexOf("/", 8))}`, request);
@@ -144,22 +195,13 @@ export function createApp(deps: AppDeps): App {
     }
     applySecurityHeaders(res);
     const match = (matchRoute ??= routeMatcher(elysia.routes))(request.method, path);
-    logger.access({
-      method: request.method,
-      route: match?.route ?? null,
-      path,
-      status: res.status,
-      ms: performance.now() - started,
-      shareId: match?.id ?? null,
-    });
-    // Scrapes are left out, so a refused one changes nothing a scrape can see.
-    if (metrics && path !== "/metrics") metrics.request(match?.route ?? null, request.method, res.status, (performance.now() - started) / 1000);
-    return res;
+    return done(request, path, res, started, match?.route ?? null, match?.id ?? null);
   }
 
   let sweeper: Sweeper | null = null;
   return {
-    handle,
+    handle: async (request, peer) => respond(request, peer),
+    respond,
     elysia,
     telemetry,
     views,

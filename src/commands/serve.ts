@@ -48,7 +48,8 @@ export async function startServer(config: Config, logger: Logger = lineLogger(co
     // A little above the largest share so a slightly-too-big upload gets our 413 sentence.
     maxRequestBodySize: config.maxShareBytes + 1024 * 1024,
     idleTimeout: 60,
-    fetch: (req, srv) => app.handle(req, srv.requestIP(req)?.address ?? null),
+    // The peer address is looked up only by requests that use it (not the cached pages).
+    fetch: (req, srv) => app.respond(req, () => srv.requestIP(req)?.address ?? null),
     // Reached only if the app's own handler throws; the same answer as everywhere else.
     error: (e) => toResponse(e, (line) => logger.error(line), "serve"),
   });

@@ -90,6 +90,16 @@ export class ShareCache implements ShareSource {
     return e.lookup;
   }
 
+  /** What lookup answers without waiting (the share checked within the revalidation interval), else undefined. */
+  fresh(shareId: string): ShareLookup | undefined {
+    const e = this.entries.get(shareId);
+    if (!e) return undefined;
+    const age = this.now() - e.checkedAt;
+    if (age >= this.revalidateMs) return undefined;
+    if (age >= this.revalidateMs / 2) void this.revalidate(shareId).catch(() => {});
+    return this.answer(e);
+  }
+
   /** The API read: revalidated against the stores, and an error saying why when it cannot be shown. */
   async readable(shareId: string): Promise<Readable> {
     const e = await this.revalidate(shareId);

@@ -30,6 +30,12 @@ export interface ShareSource {
    * read more than about a second old.
    */
   lookup(shareId: string): Promise<ShareLookup>;
+  /**
+   * What `lookup` would answer from memory without waiting or revalidating:
+   * the share's snapshot when it is cached and checked within the
+   * revalidation interval, else undefined (ask `lookup`).
+   */
+  fresh?(shareId: string): ShareLookup | undefined;
   /** Called with a share id whenever that share is synced, re-uploaded or deleted. */
   onChange(listener: (shareId: string) => void): () => void;
 }

@@ -15,6 +15,11 @@ export const PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** Every security header for an answer of this Content-Type: for answers built once and served many times. */
+export function securityHeaders(contentType: string | null): Record<string, string> {
+  return { "Content-Security-Policy": contentType?.startsWith("text/html") ? PAGE_CSP : API_CSP, ...COMMON };
+}
+
 export function applySecurityHeaders(res: Response): void {
   try {
     if (!res.headers.has("Content-Security-Policy"))

@@ -3,7 +3,8 @@
 // HTML plugin or content sniffing decides how user content is served; the
 // security headers (page CSP included) are the app's, from http/security.ts.
 import { Elysia } from "elysia";
-import type { ShareSource, ShareSnapshot } from "../core/share-source.ts";
+import type { ShareLookup, ShareSource, ShareSnapshot } from "../core/share-source.ts";
+import { securityHeaders } from "../http/security.ts";
 import { RenderCache } from "../core/render-cache.ts";
 import { noTelemetry, type Telemetry } from "../core/telemetry.ts";
 import { isReaderRequest } from "../core/views.ts";
@@ -41,6 +42,19 @@ interface PageEntry {
   /** Response headers, built once per entry: the cached path only picks one. */
   headers: Record<string, string>;
   gzipHeaders?: Record<string, string>;
+  /**
+   * The complete answers (body, every header including the security ones),
+   * built once per entry and cloned per request: a Blob body is shared, not
+   * copied, and a cloned header list is not parsed again from an object.
+   */
+  ready: Response;
+  readyGzip?: Response;
+  notModified: Response;
+}
+
+/** A Response built once and handed out as clones. */
+function prebuilt(body: Uint8Array<ArrayBuffer> | null, headers: Record<string, string>, status = 200): Response {
+  return new Response(body === null ? null : new Blob([body]), { status, headers });
 }
 
 interface PlanEntry {
@@ -55,6 +69,12 @@ function etagOf(shareId: string, version: string, variant: string): string {
   return `W/"${Bun.hash(`${shareId}\u0000${version}\u0000${variant}\u0000${ASSETS_VERSION}`).toString(36)}"`;
 }
 
+/** The parts of a share page request the routes need; the app's fast path parses them without `new URL`. */
+export interface PageRequest {
+  rawId: string;
+  query: Record<string, string | undefined>;
+}
+
 function acceptsGzip(request: Request): boolean {
   const ae = request.headers.get("accept-encoding");
   return ae !== null && ae.includes("gzip");
@@ -67,6 +87,22 @@ function matches(request: Request, etag: string): boolean {
 }
 
 export function pagesRoutes(deps: PagesDeps) {
+  return sharePages(deps).routes;
+}
+
+export interface SharePages {
+  routes: Elysia<any, any, any, any, any, any, any>;
+  /**
+   * The answer for a page whose share is in memory and fresh: synchronous,
+   * the same bytes and headers the routes give, or null when the routes must
+   * answer (not cached, stale, not found, cannot display).
+   */
+  fromMemory(request: Request, page: PageRequest): Response | null;
+  /** A static asset's answer, or null when the path names none. */
+  staticAsset(request: Request, path: string): Response | null;
+}
+
+export function sharePages(deps: PagesDeps): SharePages {
   const robots = deps.robots ?? "noindex";
   const baseUrl = deps.baseUrl.replace(/\/+$/, "");
   const cache = new RenderCache<PageEntry | PlanEntry>(deps.cacheBytes ?? 64 * 1024 * 1024);
@@ -89,8 +125,9 @@ export function pagesRoutes(deps: PagesDeps) {
 
   function entry(html: string, etag: string, type = "text/html; charset=utf-8", gzip = false, extra?: Record<string, string>): PageEntry {
     const body = encoder.encode(html);
-    const headers = { ...pageHeaders, "Content-Type": type, ETag: etag, ...extra };
-    const e: PageEntry = { bytes: body.byteLength + 1024, etag, body, headers };
+    // The security headers the app would add, present from the start: the prebuilt answer is complete as built.
+    const headers = { ...securityHeaders(type), ...pageHeaders, "Content-Type": type, ETag: etag, ...extra };
+    const e: PageEntry = { bytes: body.byteLength + 2048, etag, body, headers, ready: prebuilt(body, headers), notModified: prebuilt(null, headers, 304) };
     if (gzip) addGzip(e);
     return e;
   }
@@ -99,13 +136,14 @@ export function pagesRoutes(deps: PagesDeps) {
     if (e.gzip || e.body.byteLength < GZIP_MIN) return;
     e.gzip = Bun.gzipSync(e.body, { level: 6 });
     e.gzipHeaders = { ...e.headers, "Content-Encoding": "gzip" };
+    e.readyGzip = prebuilt(e.gzip, e.gzipHeaders);
     e.bytes += e.gzip.byteLength;
   }
 
   function send(request: Request, e: PageEntry): Response {
-    if (request.headers.has("if-none-match") && matches(request, e.etag)) return new Response(null, { status: 304, headers: e.headers });
-    if (e.gzip && acceptsGzip(request)) return new Response(e.gzip, { headers: e.gzipHeaders });
-    return new Response(e.body, { headers: e.headers });
+    if (request.headers.has("if-none-match") && matches(request, e.etag)) return e.notModified.clone();
+    if (e.readyGzip && acceptsGzip(request)) return e.readyGzip.clone();
+    return e.ready.clone();
   }
 
   function html(request: Request, status: number, text: string): Response {
@@ -181,6 +219,21 @@ export function pagesRoutes(deps: PagesDeps) {
     } catch {
       return html(request, 503, CannotDisplayPage({ robots, reason: "The share store is not answering right now. Try again in a moment." }));
     }
+    return answer(request, id, found, wantMarkdown, query);
+  }
+
+  function fromMemory(request: Request, { rawId, query }: PageRequest): Response | null {
+    const wantMarkdown = rawId.endsWith(".md");
+    const id = wantMarkdown ? rawId.slice(0, -3) : rawId;
+    if (!SHARE_ID.test(id)) return null;
+    const found = deps.source.fresh?.(id);
+    if (!found || found.status !== "ok") return null;
+    const res = answer(request, id, found, wantMarkdown, query);
+    return res.status < 400 ? res : null;
+  }
+
+  /** What a share page request gets once its share has been looked up. */
+  function answer(request: Request, id: string, found: ShareLookup, wantMarkdown: boolean, query: Record<string, string | undefined>): Response {
     if (found.status === "not_found") return html(request, 404, notFound);
     if (found.status === "unreadable") {
       return html(request, 422, CannotDisplayPage({ robots, reason: found.reason, shareId: id }));
@@ -196,6 +249,8 @@ export function pagesRoutes(deps: PagesDeps) {
     }
   }
 
+  // Static assets never change while the process runs: each answer is built once.
+  const assetAnswers = new Map<Asset, { plain: Response; gzip?: Response }>();
   function staticResponse(request: Request, asset: Asset | undefined): Response {
     if (!asset) {
       return new Response("Not found", {
@@ -203,26 +258,32 @@ export function pagesRoutes(deps: PagesDeps) {
         headers: { "Content-Type": "text/plain; charset=utf-8" },
       });
     }
-    const headers: Record<string, string> = {
-      "Content-Type": asset.type,
-      "Cache-Control": "public, max-age=31536000, immutable",
-      Vary: "Accept-Encoding",
-    };
-    const gz = gzipped.get(asset);
-    if (gz && acceptsGzip(request)) {
-      headers["Content-Encoding"] = "gzip";
-      return new Response(gz, { headers });
+    let ready = assetAnswers.get(asset);
+    if (!ready) {
+      const headers: Record<string, string> = {
+        ...securityHeaders(asset.type),
+        "Content-Type": asset.type,
+        "Cache-Control": "public, max-age=31536000, immutable",
+        Vary: "Accept-Encoding",
+      };
+      ready = { plain: prebuilt(asset.body, headers) };
+      if (asset.body.byteLength >= GZIP_MIN)
+        ready.gzip = prebuilt(Bun.gzipSync(asset.body, { level: 9 }), { ...headers, "Content-Encoding": "gzip" });
+      assetAnswers.set(asset, ready);
     }
-    return new Response(asset.body, { headers });
+    return (ready.gzip && acceptsGzip(request) ? ready.gzip : ready.plain).clone();
   }
-  const gzipped = new Map<Asset, Uint8Array<ArrayBuffer>>();
 
-  return new Elysia({ name: "pages" })
+  const routes = new Elysia({ name: "pages" })
     .get("/", ({ request }) => send(request, landing))
     .get("/share/:id", ({ request, params, query }) => handleShare(request, params.id, query as Record<string, string | undefined>))
-    .get("/static/*", ({ request, path }) => {
+    .get("/static/*", ({ request, path }) => staticResponse(request, assetByPath(path)));
+  return {
+    routes,
+    fromMemory,
+    staticAsset: (request, path) => {
       const asset = assetByPath(path);
-      if (asset && !gzipped.has(asset) && asset.body.byteLength >= GZIP_MIN) gzipped.set(asset, Bun.gzipSync(asset.body, { level: 9 }));
-      return staticResponse(request, asset);
-    });
+      return asset ? staticResponse(request, asset) : null;
+    },
+  };
 }
