@@ -7,6 +7,7 @@ import type { BlobStore } from "../stores/blob-store.ts";
 import type { ShareRecord, ShareStore } from "../stores/share-store.ts";
 import { ApiError, expired, notFound } from "./errors.ts";
 import { blobKey } from "./ids.ts";
+import { jsonTooDeep, MAX_JSON_DEPTH } from "./json-depth.ts";
 import { ByteLru } from "./lru.ts";
 import type { ShareData } from "./model.ts";
 import { checkShareData, NativeAssembly } from "./share-data.ts";
@@ -192,6 +193,7 @@ export class ShareCache implements ShareSource {
       return this.unreadable(rec, `big-${r.size}`, `its data is ${r.size} bytes, over this server's limit of ${this.cfg.maxShareBytes}`);
     let parsed: unknown;
     const text = new TextDecoder().decode(r.body);
+    if (jsonTooDeep(text)) return this.unreadable(rec, r.etag, `its data nests more than ${MAX_JSON_DEPTH} levels deep`);
     try {
       parsed = JSON.parse(text);
     } catch {

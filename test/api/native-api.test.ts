@@ -1,7 +1,7 @@
 // OpenCode's native protocol (README, "Native protocol") over app.handle, replaying the
 // requests a real OpenCode 1.18.33 sent (fixtures/native-sync.jsonl).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createTestApp, seedShare, type TestApp } from "../helpers/app.ts";
+import { createTestApp, seedShare, uploadTo, type TestApp } from "../helpers/app.ts";
 import { runScenarios } from "../helpers/scenario.ts";
 import { nativeDataFixture as nativeData, nativeSyncCapture, shareDataFixture as shareData } from "../helpers/fixtures.ts";
 
@@ -202,6 +202,18 @@ describe("oversize batches", () => {
 });
 
 describe("deeply nested input", () => {
+  test("an uploaded session nested 50,000 deep reads as unreadable (422 API, cannot-display page), not 503", async () => {
+    const sessionId = "ses_deepdeepDeepBlob";
+    const text = `{"shareId":"DeepBlob","sessionId":"${sessionId}","session":{"id":"${sessionId}","x":${"[".repeat(50_000)}${"]".repeat(50_000)}},"messages":[]}`;
+    const res = await app.req("POST", "/api/share/presign", { body: { shareId: "DeepBlob", sessionId, size: Buffer.byteLength(text) } });
+    const { presignedUrl } = (await res.json()) as any;
+    expect((await uploadTo(app, presignedUrl, text)).status).toBe(200);
+    const got = await app.req("GET", "/api/share/DeepBlob");
+    expect(got.status).toBe(422);
+    expect(((await got.json()) as any).error).toContain("100 levels");
+    expect((await app.req("GET", "/share/DeepBlob")).status).toBe(422);
+  });
+
   test("a sync whose item nests 50,000 arrays deep gets 400 JSON_TOO_DEEP and stores nothing", async () => {
     const ses = "ses_abcdefghDeepDeep";
     const c = (await (await app.req("POST", "/api/share", { body: { sessionID: ses } })).json()) as any;
