@@ -30,7 +30,12 @@ export interface UploaderOptions {
 }
 
 export class ShareError extends Error {
-  constructor(message: string, readonly code: string, readonly status = 500) {
+  // Same order as the server's ApiError: status, code, sentence.
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = "ShareError";
   }
@@ -125,7 +130,7 @@ export class Uploader {
       if (existing?.state === "deleting") {
         const done = await this.deleteNow(existing);
         if (!done.removed) {
-          throw new ShareError("the previous unshare of this session has not reached the server yet; try again shortly", "UNSHARE_PENDING", 503);
+          throw new ShareError(503, "UNSHARE_PENDING", "the previous unshare of this session has not reached the server yet; try again shortly");
         }
       } else if (existing) {
         await this.options.store.remove(sessionId);
@@ -172,7 +177,7 @@ export class Uploader {
   /** Changes the lifetime of this session's share (null: as long as the server allows). */
   async setExpiry(sessionId: string, expiresIn: number | null): Promise<{ record: ShareRecord; shareExpiresAt: string | null }> {
     const record = await this.options.store.get(sessionId);
-    if (!record || record.state !== "active") throw new ShareError("this session is not shared; /share it first", "NOT_SHARED", 404);
+    if (!record || record.state !== "active") throw new ShareError(404, "NOT_SHARED", "this session is not shared; /share it first");
     const api = this.api(record.baseUrl);
     try {
       const { shareExpiresAt } = await api.setExpiry(record.shareId, record.secret, expiresIn);
@@ -472,23 +477,23 @@ function toShareError(err: unknown, baseUrl: string, shareId: string): ShareErro
   if (err instanceof HttpError) {
     if (err.status === 409) {
       return new ShareError(
-        `${baseUrl} already has a share ${shareId} for this session, and this machine holds no secret for it`,
-        err.code,
         409,
+        err.code,
+        `${baseUrl} already has a share ${shareId} for this session, and this machine holds no secret for it`,
       );
     }
     // Said once, to the user, and never retried: only a new token helps.
     if (err.code === "TOKEN_REQUIRED")
       return new ShareError(
-        `${baseUrl} only lets token holders create shares: set BETTER_SHARE_TOKEN (or the plugin option "token") to the token its operator gave you`,
-        err.code,
         401,
+        err.code,
+        `${baseUrl} only lets token holders create shares: set BETTER_SHARE_TOKEN (or the plugin option "token") to the token its operator gave you`,
       );
     if (err.code === "INVALID_TOKEN")
-      return new ShareError(`${baseUrl} refused your creation token (BETTER_SHARE_TOKEN or the plugin option "token"): ${err.message}`, err.code, 403);
-    return new ShareError(`${baseUrl} refused the share: ${err.message}`, err.code, err.status >= 500 ? 502 : err.status);
+      return new ShareError(403, err.code, `${baseUrl} refused your creation token (BETTER_SHARE_TOKEN or the plugin option "token"): ${err.message}`);
+    return new ShareError(err.status >= 500 ? 502 : err.status, err.code, `${baseUrl} refused the share: ${err.message}`);
   }
-  return new ShareError(`cannot reach ${baseUrl}: ${errorMessage(err)}`, "UPSTREAM_UNREACHABLE", 502);
+  return new ShareError(502, "UPSTREAM_UNREACHABLE", `cannot reach ${baseUrl}: ${errorMessage(err)}`);
 }
 
 function isHttpUrl(value: unknown): value is string {
