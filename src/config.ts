@@ -59,39 +59,55 @@ export class ConfigError extends Error {
 
 export interface EnvVarDoc {
   name: string;
+  /** The default as `--help` and the README show it. */
   default: string;
   meaning: string;
+  /** The typed value loadConfig falls back to, where a plain value is the default. */
+  value?: string | number | boolean;
 }
 
-/** Every variable the server reads, in the order `--help` and the README list them. */
+/** A variable whose default is a plain value: shown as that value, and read from here by loadConfig. */
+const plain = (name: string, value: string | number | boolean, meaning: string): EnvVarDoc => ({ name, default: String(value), meaning, value });
+/** A variable whose default is a behaviour (unset → something), described in words. */
+const described = (name: string, when: string, meaning: string): EnvVarDoc => ({ name, default: when, meaning });
+
+/** Every variable the server reads, in the order `--help` and the README list them, with its default. */
 export const ENV_VARS: EnvVarDoc[] = [
-  { name: "BASE_URL", default: "http://localhost:$PORT", meaning: "public origin used in share URLs" },
-  { name: "PORT", default: "3000", meaning: "listen port (--port overrides)" },
-  { name: "HOST", default: "0.0.0.0", meaning: "listen address (--host overrides)" },
-  { name: "DATA_DIR", default: "./data", meaning: "where the embedded stores live" },
-  { name: "DATABASE_URL", default: "unset → SQLite in DATA_DIR", meaning: "Postgres connection URL for production" },
-  { name: "S3_ENDPOINT", default: "unset → disk in DATA_DIR/blobs", meaning: "S3-compatible endpoint (R2, AWS, MinIO, Garage)" },
-  { name: "S3_ACCESS_KEY_ID", default: "", meaning: "S3 access key id" },
-  { name: "S3_SECRET_ACCESS_KEY", default: "", meaning: "S3 secret access key" },
-  { name: "S3_BUCKET", default: "", meaning: "bucket holding sessions/{shareId}.json" },
-  { name: "S3_REGION", default: "auto", meaning: "S3 region" },
-  { name: "S3_FORCE_PATH_STYLE", default: "false", meaning: "path-style bucket URLs (MinIO-style endpoints)" },
-  { name: "TRUST_PROXY", default: "false", meaning: "take the client IP from X-Forwarded-For" },
-  { name: "RATE_LIMIT_SHARES_PER_HOUR", default: "10", meaning: "share creations per client IP per hour" },
-  { name: "RATE_LIMIT_REQUESTS_PER_MINUTE", default: "100", meaning: "/api requests per client IP per minute" },
-  { name: "MAX_SHARE_BYTES", default: "52428800", meaning: "largest ShareData accepted (50 MiB)" },
-  { name: "PRESIGN_TTL_SECONDS", default: "3600", meaning: "lifetime of an upload URL" },
-  { name: "SHARE_TTL_DEFAULT", default: "never", meaning: "lifetime of a share that asks for none (90s, 12h, 30d, never)" },
-  { name: "SHARE_TTL_MAX", default: "never", meaning: "longest lifetime a share may have; longer requests are shortened to it" },
-  { name: "SWEEP_INTERVAL_SECONDS", default: "300", meaning: "how often each server deletes expired shares (1-600)" },
-  { name: "COUNT_VIEWS", default: "true", meaning: "count page views (false: keep no view counts)" },
-  { name: "CREATE_ACCESS", default: "open", meaning: "who may create shares: open (anyone) or token (Authorization: Bearer bst_…; see better-share tokens)" },
-  { name: "CREATE_ALLOW_CIDRS", default: "", meaning: "with CREATE_ACCESS=token: comma-separated IPv4/IPv6 CIDRs that may create without a token (client IP per TRUST_PROXY)" },
-  { name: "READ_ONLY", default: "false", meaning: "answer creations, syncs and expiry changes with 503 READ_ONLY; pages and reads keep working" },
-  { name: "LOG_FORMAT", default: "text", meaning: "text, or json: one object per line (time, level, method, route, status, ms, share)" },
-  { name: "METRICS", default: "false", meaning: "true serves Prometheus metrics at GET /metrics" },
-  { name: "METRICS_TOKEN", default: "", meaning: "when set, /metrics needs Authorization: Bearer <token>" },
+  described("BASE_URL", "http://localhost:$PORT", "public origin used in share URLs"),
+  plain("PORT", 3000, "listen port (--port overrides)"),
+  plain("HOST", "0.0.0.0", "listen address (--host overrides)"),
+  plain("DATA_DIR", "./data", "where the embedded stores live"),
+  described("DATABASE_URL", "unset → SQLite in DATA_DIR", "Postgres connection URL for production"),
+  described("S3_ENDPOINT", "unset → disk in DATA_DIR/blobs", "S3-compatible endpoint (R2, AWS, MinIO, Garage)"),
+  described("S3_ACCESS_KEY_ID", "", "S3 access key id"),
+  described("S3_SECRET_ACCESS_KEY", "", "S3 secret access key"),
+  described("S3_BUCKET", "", "bucket holding sessions/{shareId}.json"),
+  plain("S3_REGION", "auto", "S3 region"),
+  plain("S3_FORCE_PATH_STYLE", false, "path-style bucket URLs (MinIO-style endpoints)"),
+  plain("TRUST_PROXY", false, "take the client IP from X-Forwarded-For"),
+  plain("RATE_LIMIT_SHARES_PER_HOUR", 10, "share creations per client IP per hour"),
+  plain("RATE_LIMIT_REQUESTS_PER_MINUTE", 100, "/api requests per client IP per minute"),
+  plain("MAX_SHARE_BYTES", 52_428_800, "largest ShareData accepted (50 MiB)"),
+  plain("PRESIGN_TTL_SECONDS", 3600, "lifetime of an upload URL"),
+  plain("SHARE_TTL_DEFAULT", "never", "lifetime of a share that asks for none (90s, 12h, 30d, never)"),
+  plain("SHARE_TTL_MAX", "never", "longest lifetime a share may have; longer requests are shortened to it"),
+  plain("SWEEP_INTERVAL_SECONDS", 300, "how often each server deletes expired shares (1-600)"),
+  plain("COUNT_VIEWS", true, "count page views (false: keep no view counts)"),
+  plain("CREATE_ACCESS", "open", "who may create shares: open (anyone) or token (Authorization: Bearer bst_…; see better-share tokens)"),
+  described("CREATE_ALLOW_CIDRS", "", "with CREATE_ACCESS=token: comma-separated IPv4/IPv6 CIDRs that may create without a token (client IP per TRUST_PROXY)"),
+  plain("READ_ONLY", false, "answer creations, syncs and expiry changes with 503 READ_ONLY; pages and reads keep working"),
+  plain("LOG_FORMAT", "text", "text, or json: one object per line (time, level, method, route, status, ms, share)"),
+  plain("METRICS", false, "true serves Prometheus metrics at GET /metrics"),
+  described("METRICS_TOKEN", "", "when set, /metrics needs Authorization: Bearer <token>"),
 ];
+
+const DEFAULTS = new Map(ENV_VARS.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
+
+function defaultOf<T extends string | number | boolean>(name: string, type: "string" | "number" | "boolean"): T {
+  const value = DEFAULTS.get(name);
+  if (typeof value !== type) throw new Error(`${name} has no ${type} default in ENV_VARS`);
+  return value as T;
+}
 
 type Env = Record<string, string | undefined>;
 
@@ -100,9 +116,9 @@ function read(env: Env, name: string): string | undefined {
   return v === undefined || v.trim() === "" ? undefined : v.trim();
 }
 
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+function int(env: Env, name: string, min: number, max: number): number {
   const raw = read(env, name);
-  if (raw === undefined) return fallback;
+  if (raw === undefined) return defaultOf<number>(name, "number");
   if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}".`);
   const n = Number(raw);
   if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${raw}.`);
@@ -111,7 +127,7 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
 
 function bool(env: Env, name: string): boolean {
   const raw = read(env, name);
-  if (raw === undefined) return false;
+  if (raw === undefined) return defaultOf<boolean>(name, "boolean");
   const v = raw.toLowerCase();
   if (["1", "true", "yes", "on"].includes(v)) return true;
   if (["0", "false", "no", "off"].includes(v)) return false;
@@ -131,8 +147,7 @@ function httpUrl(name: string, raw: string): URL {
 }
 
 function ttl(env: Env, name: string): Ttl {
-  const raw = read(env, name);
-  if (raw === undefined) return null;
+  const raw = read(env, name) ?? defaultOf<string>(name, "string");
   let seconds: Ttl;
   try {
     seconds = parseDuration(raw, name, { allowNever: true });
@@ -144,9 +159,8 @@ function ttl(env: Env, name: string): Ttl {
   return seconds;
 }
 
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = read(env, name);
-  if (raw === undefined) return fallback;
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[]): T {
+  const raw = read(env, name) ?? String(DEFAULTS.get(name));
   if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be ${allowed.join(" or ")}, got "${raw}".`);
   return raw as T;
 }
@@ -159,13 +173,13 @@ export interface Overrides {
 export function loadConfig(env: Env = process.env, overrides: Overrides = {}): Config {
   const portRaw = overrides.port ?? read(env, "PORT");
   const portName = overrides.port !== undefined ? "--port" : "PORT";
-  let port = 3000;
+  let port = defaultOf<number>("PORT", "number");
   if (portRaw !== undefined) {
     if (!/^\d+$/.test(portRaw) || Number(portRaw) > 65535)
       throw new ConfigError(`${portName} must be a port number between 0 and 65535, got "${portRaw}".`);
     port = Number(portRaw);
   }
-  const host = overrides.host ?? read(env, "HOST") ?? "0.0.0.0";
+  const host = overrides.host ?? read(env, "HOST") ?? defaultOf<string>("HOST", "string");
 
   const baseRaw = read(env, "BASE_URL");
   let baseUrl: string;
@@ -199,7 +213,7 @@ export function loadConfig(env: Env = process.env, overrides: Overrides = {}): C
       accessKeyId: read(env, "S3_ACCESS_KEY_ID")!,
       secretAccessKey: read(env, "S3_SECRET_ACCESS_KEY")!,
       bucket,
-      region: read(env, "S3_REGION") ?? "auto",
+      region: read(env, "S3_REGION") ?? defaultOf<string>("S3_REGION", "string"),
       forcePathStyle: bool(env, "S3_FORCE_PATH_STYLE"),
     };
   } else {
@@ -215,7 +229,7 @@ export function loadConfig(env: Env = process.env, overrides: Overrides = {}): C
       throw new ConfigError(`SHARE_TTL_DEFAULT (${read(env, "SHARE_TTL_DEFAULT")}) is longer than SHARE_TTL_MAX (${read(env, "SHARE_TTL_MAX")}); shorten it or raise the max.`);
     shareTtlDefault = shareTtlMax;
   }
-  const accessRaw = (read(env, "CREATE_ACCESS") ?? "open").toLowerCase();
+  const accessRaw = (read(env, "CREATE_ACCESS") ?? defaultOf<string>("CREATE_ACCESS", "string")).toLowerCase();
   if (accessRaw !== "open" && accessRaw !== "token")
     throw new ConfigError(`CREATE_ACCESS must be "open" or "token", got "${read(env, "CREATE_ACCESS")}".`);
   const createAccess = accessRaw;
@@ -234,24 +248,24 @@ export function loadConfig(env: Env = process.env, overrides: Overrides = {}): C
     baseUrl,
     port,
     host,
-    dataDir: resolve(read(env, "DATA_DIR") ?? "./data"),
+    dataDir: resolve(read(env, "DATA_DIR") ?? defaultOf<string>("DATA_DIR", "string")),
     databaseUrl,
     s3,
     trustProxy: bool(env, "TRUST_PROXY"),
-    rateLimitSharesPerHour: int(env, "RATE_LIMIT_SHARES_PER_HOUR", 10, 1, 1_000_000_000),
-    rateLimitRequestsPerMinute: int(env, "RATE_LIMIT_REQUESTS_PER_MINUTE", 100, 1, 1_000_000_000),
-    maxShareBytes: int(env, "MAX_SHARE_BYTES", 52_428_800, 1024, 4 * 1024 ** 3),
-    presignTtlSeconds: int(env, "PRESIGN_TTL_SECONDS", 3600, 60, 7 * 24 * 3600),
+    rateLimitSharesPerHour: int(env, "RATE_LIMIT_SHARES_PER_HOUR", 1, 1_000_000_000),
+    rateLimitRequestsPerMinute: int(env, "RATE_LIMIT_REQUESTS_PER_MINUTE", 1, 1_000_000_000),
+    maxShareBytes: int(env, "MAX_SHARE_BYTES", 1024, 4 * 1024 ** 3),
+    presignTtlSeconds: int(env, "PRESIGN_TTL_SECONDS", 60, 7 * 24 * 3600),
     shareTtlDefault,
     shareTtlMax,
     createAccess,
     createAllowCidrs,
     readOnly: bool(env, "READ_ONLY"),
-    logFormat: oneOf(env, "LOG_FORMAT", LOG_FORMATS, "text"),
-    metrics: oneOf(env, "METRICS", ["true", "false"] as const, "false") === "true",
+    logFormat: oneOf(env, "LOG_FORMAT", LOG_FORMATS),
+    metrics: oneOf(env, "METRICS", ["true", "false"] as const) === "true",
     metricsToken: read(env, "METRICS_TOKEN") ?? null,
-    sweepIntervalSeconds: int(env, "SWEEP_INTERVAL_SECONDS", 300, 1, 600),
-    countViews: read(env, "COUNT_VIEWS") === undefined ? true : bool(env, "COUNT_VIEWS"),
+    sweepIntervalSeconds: int(env, "SWEEP_INTERVAL_SECONDS", 1, 600),
+    countViews: bool(env, "COUNT_VIEWS"),
   };
 }
 
