@@ -1,20 +1,12 @@
-import type { CreatedShare, CreateShareRequest, Presigned } from "./protocol.js";
+import type { CreatedShare, CreateShareRequest, Presigned, ShareStats } from "./protocol.js";
+
+export type { ShareStats };
 
 // Client for the better-share upload protocol (README, "HTTP API"). Session
 // content never goes to the server itself: it is PUT straight to the
 // presigned URL.
 
 /** The server (or the blob store behind a presigned URL) answered with an error status. */
-/** `GET /api/share/:id/stats`. */
-export interface ShareStats {
-  views: number;
-  sizeBytes: number | null;
-  createdAt: string;
-  updatedAt: string;
-  shareExpiresAt: string | null;
-  owner: string | null;
-}
-
 export class HttpError extends Error {
   constructor(
     readonly status: number,

@@ -29,6 +29,16 @@ export interface CreateShareRequest {
   expiresIn?: number;
 }
 
+/** `GET /api/share/:id/stats`: the owner's figures for a share. */
+export interface ShareStats {
+  views: number;
+  sizeBytes: number | null;
+  createdAt: string;
+  updatedAt: string;
+  shareExpiresAt: string | null;
+  owner: string | null;
+}
+
 export interface CreatedShare {
   presignedUrl: string;
   secret: string;

@@ -7,6 +7,7 @@ import { describe, expect, test } from "bun:test";
 import * as plugin from "../../plugin/src/protocol.ts";
 import * as ids from "../../src/core/ids.ts";
 import * as server from "../../src/core/model.ts";
+import type * as service from "../../src/core/shares.ts";
 
 /** `true` only when each type is assignable to the other. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -24,6 +25,7 @@ const agreed: {
   v2ToolState: Same<plugin.V2ToolState, server.V2ToolState>;
   v2SubSession: Same<plugin.V2SubSession, server.V2SubSession>;
   upload: Same<plugin.Upload, server.AnyShareData>;
+  shareStats: Same<plugin.ShareStats, service.ShareStats>;
 } = {
   shareData: true,
   messageWithParts: true,
@@ -35,6 +37,7 @@ const agreed: {
   v2ToolState: true,
   v2SubSession: true,
   upload: true,
+  shareStats: true,
 };
 
 const SESSION_IDS: Array<[id: unknown, valid: boolean]> = [
