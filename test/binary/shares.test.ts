@@ -49,8 +49,10 @@ describe("shares commands against a running server on the embedded default (SQLi
   test("list, delete (a running server stops serving within a second), gc, and views flushed at shutdown", async () => {
     const dataDir = tempDir("bs-shares-data-");
     const env = { DATA_DIR: dataDir, RATE_LIMIT_SHARES_PER_HOUR: "1000" };
-    // A long sweep interval: here gc does the deleting.
+    // A long sweep interval: here gc does the deleting. The server's first sweep
+    // comes at a random moment in its first 10 s, and none after it for 600 s.
     const s = await startBinary(bin, { ...env, SWEEP_INTERVAL_SECONDS: "600" });
+    const firstSweepDone = Date.now() + 10_500;
     let stopped = false;
     try {
       const a = await share(s, "CliShrA1", { expiresIn: 7 * 86400 });
@@ -103,7 +105,9 @@ describe("shares commands against a running server on the embedded default (SQLi
       expect(delJson.code).toBe(1);
       expect(JSON.parse(delJson.stdout)).toEqual({ deleted: [], notFound: [c.id], failed: [] });
 
-      // gc: expire `a` in the database (as time would), plus a creation whose upload never came, two hours ago.
+      // gc: expire `a` in the database (as time would), plus a creation whose upload never came, two hours ago,
+      // once the server's own first sweep is behind us (otherwise it may delete `a` before we look).
+      await Bun.sleep(Math.max(0, firstSweepDone - Date.now()));
       const db = new Database(join(dataDir, "better-share.sqlite"));
       db.exec("PRAGMA busy_timeout = 5000");
       db.query("UPDATE shares SET expires_at = ? WHERE share_id = ?").run(Date.now() - 1000, a.id);
