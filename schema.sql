@@ -63,3 +63,10 @@ UPDATE shares SET uploaded_at = updated_at WHERE protocol = 'native' AND version
 CREATE INDEX IF NOT EXISTS shares_expires_at ON shares (expires_at) WHERE expires_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS shares_created_at ON shares (created_at DESC, share_id DESC);
 CREATE INDEX IF NOT EXISTS shares_not_uploaded ON shares (updated_at) WHERE uploaded_at IS NULL;
+
+-- migration 4: the plugin's protocol is stored as 'upload' (its first name was 'seed')
+-- shares_protocol_check is the name Postgres gave migration 1's column CHECK.
+ALTER TABLE shares DROP CONSTRAINT shares_protocol_check;
+UPDATE shares SET protocol = 'upload' WHERE protocol = 'seed';
+ALTER TABLE shares ALTER COLUMN protocol SET DEFAULT 'upload';
+ALTER TABLE shares ADD CONSTRAINT shares_protocol_check CHECK (protocol IN ('upload', 'native'));

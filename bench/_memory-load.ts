@@ -2,7 +2,7 @@
 // RSS is the server's alone): `total` mixed requests — page views, API reads,
 // native syncs and bad requests — at a fixed concurrency, printing a progress
 // line every 10,000.
-const [url, seedId, nativeId, secret, sessionId, totalArg] = process.argv.slice(2);
+const [url, uploadId, nativeId, secret, sessionId, totalArg] = process.argv.slice(2);
 const total = Number(totalArg);
 const CONCURRENCY = 16;
 let sent = 0;
@@ -14,11 +14,11 @@ function request(i: number): [string, RequestInit?] {
     case 0:
     case 1:
     case 2:
-      return [`${url}/share/${seedId}`];
+      return [`${url}/share/${uploadId}`];
     case 3:
       return [`${url}/share/${nativeId}`];
     case 4:
-      return [`${url}/api/share/${seedId}`];
+      return [`${url}/api/share/${uploadId}`];
     case 5:
       return [`${url}/api/share/${nativeId}/data`];
     case 6: {

@@ -105,7 +105,7 @@ export async function startOurs(extraEnv: Record<string, string> = {}): Promise<
   return { ...p, logFile };
 }
 
-/** Shares `json` (ShareData) through the seed protocol: presign, then PUT to the returned URL. */
+/** Shares `json` (ShareData) through the upload protocol: presign, then PUT to the returned URL. */
 export async function shareOn(url: string, json: string): Promise<string> {
   const data = JSON.parse(json) as { shareId: string; sessionId: string };
   const res = await fetch(`${url}/api/share/presign`, {

@@ -56,7 +56,7 @@ async function fillSqlite(dir: string, now: number): Promise<void> {
   const db = new Database(join(dir, "better-share.sqlite"));
   const ins = db.query(
     `INSERT INTO shares (share_id, session_id, secret, created_at, updated_at, title, size_bytes, version, protocol, expires_at, uploaded_at, views)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 0, 'seed', ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, 0, 'upload', ?, ?, ?)`,
   );
   db.transaction(() => {
     for (const r of rows(now)) ins.run(r.id, `ses_bench000${r.id}`, "e".repeat(64), r.created, r.created, `Session ${r.id}`, r.size, r.expires, r.created, r.size % 97);
@@ -78,7 +78,7 @@ async function fillPostgres(url: string, now: number): Promise<void> {
     uploaded_at: new Date(r.created),
     title: `Session ${r.id}`,
     size_bytes: r.size,
-    protocol: "seed",
+    protocol: "upload",
     expires_at: r.expires === null ? null : new Date(r.expires),
     views: r.size % 97,
   }));

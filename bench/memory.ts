@@ -14,7 +14,7 @@ const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc
 
 try {
   const s = await startOurs();
-  const seedId = await shareOn(s.url, JSON.stringify({ ...shareDataFixture, shareId: "MemSeed1", sessionId: "ses_memorymemoryMemSeed1" }));
+  const uploadId = await shareOn(s.url, JSON.stringify({ ...shareDataFixture, shareId: "MemUpld1", sessionId: "ses_memorymemoryMemUpld1" }));
   const sessionId = "ses_memorymemoryMemNatv";
   const n = (await (await fetch(`${s.url}/api/share`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sessionID: sessionId }) })).json()) as any;
   await fetch(`${s.url}/api/share/${n.id}/sync`, {
@@ -26,7 +26,7 @@ try {
   const sample = (at: string) => curve.push({ at, rss: rssMiB(s.pid), load: load1() });
   sample("started, 2 shares");
   const started = performance.now();
-  const loader = Bun.spawn(["bun", join(import.meta.dir, "_memory-load.ts"), s.url, seedId, n.id, n.secret, sessionId, String(TOTAL)], { stdout: "pipe", stderr: "inherit" });
+  const loader = Bun.spawn(["bun", join(import.meta.dir, "_memory-load.ts"), s.url, uploadId, n.id, n.secret, sessionId, String(TOTAL)], { stdout: "pipe", stderr: "inherit" });
   const decoder = new TextDecoder();
   let tail = "";
   const reader = loader.stdout.getReader();

@@ -108,7 +108,7 @@ function generated(label: string, shareId: string, messages: number, target: num
   return { label, data, json };
 }
 
-/** The seed protocol over HTTP: presign, then PUT the ShareData to the returned URL. */
+/** The upload protocol over HTTP: presign, then PUT the ShareData to the returned URL. */
 async function share(server: Server, s: Session): Promise<void> {
   const res = await fetch(`${server.url}/api/share/presign`, {
     method: "POST",

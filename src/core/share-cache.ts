@@ -15,7 +15,7 @@ import type { ShareLookup, ShareSnapshot, ShareSource } from "./share-source.ts"
 
 interface Entry {
   shareId: string;
-  /** Blob ETag (seed) or "n<version>" (native). */
+  /** Blob ETag (upload) or "n<version>" (native). */
   version: string;
   protocol: ShareRecord["protocol"];
   lookup: Exclude<ShareLookup, { status: "expired" }>;
@@ -164,7 +164,7 @@ export class ShareCache implements ShareSource {
       }
       return null;
     }
-    const next = rec.protocol === "native" ? await this.readNative(rec, prev) : await this.readSeed(rec, prev);
+    const next = rec.protocol === "native" ? await this.readNative(rec, prev) : await this.readUpload(rec, prev);
     next.checkedAt = this.now();
     // Expiry changes without a new version: carry it into the entry and the page's lookup.
     if (next.expiresAt !== rec.expiresAt) {
@@ -183,9 +183,9 @@ export class ShareCache implements ShareSource {
     return { shareId: rec.shareId, version, protocol: rec.protocol, lookup: { status: "unreadable", reason }, json: null, bytes: 256, checkedAt: 0, expiresAt: null };
   }
 
-  private async readSeed(rec: ShareRecord, prev: Entry | undefined): Promise<Entry> {
+  private async readUpload(rec: ShareRecord, prev: Entry | undefined): Promise<Entry> {
     const key = blobKey(rec.shareId);
-    const ifNoneMatch = prev && prev.protocol === "seed" ? prev.version : undefined;
+    const ifNoneMatch = prev && prev.protocol === "upload" ? prev.version : undefined;
     const r = await this.blobs.get(key, { ifNoneMatch, maxBytes: this.cfg.maxShareBytes });
     if (r.status === "not_modified") return prev!;
     if (r.status === "missing") return this.unreadable(rec, "missing", "its data has not been uploaded yet");
@@ -202,7 +202,7 @@ export class ShareCache implements ShareSource {
     const checked = checkShareData(parsed);
     if (!checked.ok) return this.unreadable(rec, r.etag, checked.reason);
     const snapshot: ShareSnapshot = { shareId: rec.shareId, version: r.etag, size: r.size, data: checked.data, format: checked.format };
-    return { shareId: rec.shareId, version: r.etag, protocol: "seed", lookup: { status: "ok", snapshot }, json: text, bytes: r.size * 3, checkedAt: 0, expiresAt: null };
+    return { shareId: rec.shareId, version: r.etag, protocol: "upload", lookup: { status: "ok", snapshot }, json: text, bytes: r.size * 3, checkedAt: 0, expiresAt: null };
   }
 
   private async readNative(rec: ShareRecord, prev: Entry | undefined): Promise<Entry> {

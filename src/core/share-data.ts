@@ -1,4 +1,4 @@
-// Conversions between the two shapes a share can take: ShareData (the seed
+// Conversions between the two shapes a share can take: ShareData (the uploaded
 // blob, what pages and GET /api/share/:id use) and OpenCode's native items
 // (what the native sync sends and `opencode import` reads from /data).
 import { SHARE_FORMAT_V2, type MessageWithParts, type NativeItem, type Part, type Session, type ShareData } from "./model.ts";

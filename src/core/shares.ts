@@ -15,7 +15,7 @@ import type { ItemWrite, ShareRecord, ShareStore } from "../stores/share-store.t
 
 type Cfg = Pick<Config, "baseUrl" | "maxShareBytes" | "presignTtlSeconds"> & Partial<Pick<Config, "shareTtlDefault" | "shareTtlMax">>;
 
-export interface SeedCreated {
+export interface UploadCreated {
   presignedUrl: string;
   secret: string;
   url: string;
@@ -94,10 +94,10 @@ export class ShareService {
     return { presignedUrl, expiresAt };
   }
 
-  // ── seed protocol ──────────────────────────────────────────────────────────
+  // ── upload protocol ────────────────────────────────────────────────────────
 
   /** Creates a share for the plugin. The caller has checked id formats and counted the rate limit. */
-  async createSeed(input: { shareId: string; sessionId: string; size?: number; owner?: string | null; expiresIn?: number }): Promise<SeedCreated> {
+  async createUpload(input: { shareId: string; sessionId: string; size?: number; owner?: string | null; expiresIn?: number }): Promise<UploadCreated> {
     this.checkSize(input.size);
     const secret = newSecret();
     const shareExpiresAt = this.expiryFor(input.expiresIn);
@@ -105,7 +105,7 @@ export class ShareService {
       shareId: input.shareId,
       sessionId: input.sessionId,
       secretHash: hashSecret(secret),
-      protocol: "seed",
+      protocol: "upload",
       sizeBytes: input.size ?? null,
       owner: input.owner ?? null,
       expiresAt: shareExpiresAt,
@@ -113,7 +113,7 @@ export class ShareService {
     if (res !== "created")
       throw new ApiError(409, "SHARE_EXISTS", "This session is already shared; sync it with its secret or delete the share first.");
     this.cache.forget(input.shareId);
-    this.telemetry.shareCreated("seed");
+    this.telemetry.shareCreated("upload");
     const p = await this.presign(input.shareId, input.size);
     return { presignedUrl: p.presignedUrl, secret, url: this.shareUrl(input.shareId), expiresAt: p.expiresAt, shareExpiresAt: iso(shareExpiresAt) };
   }
@@ -134,15 +134,15 @@ export class ShareService {
     return rec;
   }
 
-  async presignSync(shareId: string, secret: string | undefined, size?: number): Promise<Omit<SeedCreated, "secret">> {
+  async presignSync(shareId: string, secret: string | undefined, size?: number): Promise<Omit<UploadCreated, "secret">> {
     const rec = await this.authorize(shareId, secret);
-    if (rec.protocol !== "seed")
+    if (rec.protocol !== "upload")
       throw new ApiError(409, "WRONG_PROTOCOL", "This share was made by OpenCode's native protocol; sync it with POST /api/share/:id/sync.");
     this.checkSize(size);
     await this.shares.touch(shareId, size !== undefined ? { sizeBytes: size } : {});
     const p = await this.presign(shareId, size);
     this.cache.invalidate(shareId);
-    this.telemetry.synced("seed");
+    this.telemetry.synced("upload");
     return { presignedUrl: p.presignedUrl, url: this.shareUrl(shareId), expiresAt: p.expiresAt, shareExpiresAt: iso(rec.expiresAt) };
   }
 
@@ -215,7 +215,7 @@ export class ShareService {
   async syncNative(shareId: string, secret: string | undefined, items: NativeItem[]): Promise<void> {
     const rec = await this.authorize(shareId, secret);
     if (rec.protocol !== "native")
-      throw new ApiError(409, "WRONG_PROTOCOL", "This share was made by the plugin protocol; upload through POST /api/share/:id/presign.");
+      throw new ApiError(409, "WRONG_PROTOCOL", "This share was made by the upload protocol; upload through POST /api/share/:id/presign.");
     const writes: ItemWrite[] = [];
     let title: string | undefined;
     for (let i = 0; i < items.length; i++) {

@@ -2,16 +2,16 @@
 // deleted, syncs, the page cache, store failures. The core calls these and
 // never knows whether anything listens (the Prometheus registry in
 // src/http/metrics.ts does when METRICS=true).
+import type { Protocol } from "../stores/share-store.ts";
 
-export type ShareProtocol = "seed" | "native";
 /** unshare: by its secret; expired: swept after its lifetime; admin: by an operator. */
 export type DeleteReason = "unshare" | "expired" | "admin";
 export type StoreName = "share" | "blob";
 
 export interface Telemetry {
-  shareCreated(protocol: ShareProtocol): void;
+  shareCreated(protocol: Protocol): void;
   shareDeleted(reason: DeleteReason): void;
-  synced(protocol: ShareProtocol): void;
+  synced(protocol: Protocol): void;
   pageCache(hit: boolean): void;
   /** Reads the page cache's size when metrics are collected. */
   watchPageCacheBytes(bytes: () => number): void;

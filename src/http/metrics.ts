@@ -2,7 +2,8 @@
 // registry per app, request series labelled by route pattern, the domain's
 // counters (Telemetry) and the process's own metrics.
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
-import type { DeleteReason, ShareProtocol, StoreName, Telemetry } from "../core/telemetry.ts";
+import type { DeleteReason, StoreName, Telemetry } from "../core/telemetry.ts";
+import type { Protocol } from "../stores/share-store.ts";
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]);
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -88,7 +89,7 @@ export class Metrics implements Telemetry {
   constructor() {
     const registers = [this.registry];
     for (const m of this.requests.metrics()) this.registry.registerMetric(m as never);
-    this.created = new Counter({ name: "better_share_shares_created_total", help: "Shares created, by protocol (seed: the plugin; native: OpenCode's own).", labelNames: ["protocol"], registers });
+    this.created = new Counter({ name: "better_share_shares_created_total", help: "Shares created, by protocol (upload: the plugin; native: OpenCode's own).", labelNames: ["protocol"], registers });
     this.deleted = new Counter({ name: "better_share_shares_deleted_total", help: "Shares deleted, by reason (unshare, expired, admin).", labelNames: ["reason"], registers });
     this.syncs = new Counter({ name: "better_share_syncs_total", help: "Share updates: native sync batches and plugin upload URLs for an existing share.", labelNames: ["protocol"], registers });
     this.cacheHits = new Counter({ name: "better_share_page_cache_hits_total", help: "Share pages served from the rendered-page cache.", registers });
@@ -104,7 +105,7 @@ export class Metrics implements Telemetry {
     });
     this.storeErrors = new Counter({ name: "better_share_store_errors_total", help: "Failed calls to a store, by store (share: SQLite/Postgres; blob: disk/S3).", labelNames: ["store"], registers });
     // Every label value known up front is exported from the start, so rates work from the first scrape.
-    for (const p of ["seed", "native"]) {
+    for (const p of ["upload", "native"] satisfies Protocol[]) {
       this.created.inc({ protocol: p }, 0);
       this.syncs.inc({ protocol: p }, 0);
     }
@@ -118,13 +119,13 @@ export class Metrics implements Telemetry {
     this.requests.record(route ?? "unmatched", METHODS.has(method) ? method : "OTHER", status, seconds);
   }
 
-  shareCreated(protocol: ShareProtocol): void {
+  shareCreated(protocol: Protocol): void {
     this.created.inc({ protocol });
   }
   shareDeleted(reason: DeleteReason): void {
     this.deleted.inc({ reason });
   }
-  synced(protocol: ShareProtocol): void {
+  synced(protocol: Protocol): void {
     this.syncs.inc({ protocol });
   }
   pageCache(hit: boolean): void {

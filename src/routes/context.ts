@@ -37,7 +37,7 @@ export function assertWritable(deps: RouteDeps): void {
     );
 }
 
-/** Small JSON bodies of the seed protocol; native syncs use MAX_SHARE_BYTES. */
+/** Small JSON bodies of the upload protocol; native syncs use MAX_SHARE_BYTES. */
 export const SMALL_BODY = 16 * 1024;
 
 /**

@@ -84,7 +84,7 @@ export function openApiDocument(baseUrl: string, version: string): Schema {
       },
       schemas: {
         Error: obj({ error: str("What went wrong and what to do about it."), code: str("A stable machine-readable code.") }),
-        SeedCreated: obj({
+        UploadCreated: obj({
           presignedUrl: str("PUT the ShareData JSON here (exactly `size` bytes when a size was given)."),
           secret: str("Returned once; needed to sync or delete."),
           url: str("The share page."),
@@ -127,7 +127,7 @@ export function openApiDocument(baseUrl: string, version: string): Schema {
     paths: {
       "/api/share/presign": {
         post: {
-          summary: "Create a share (plugin protocol) and get an upload URL",
+          summary: "Create a share (upload protocol, used by the plugin) and get an upload URL",
           security: [{}, { creationToken: [] }],
           requestBody: jsonBody(
             obj(
@@ -141,7 +141,7 @@ export function openApiDocument(baseUrl: string, version: string): Schema {
             ),
           ),
           responses: {
-            200: ok("Created.", ref("SeedCreated")),
+            200: ok("Created.", ref("UploadCreated")),
             400: badBody(["INVALID_SHARE_ID", "INVALID_SESSION_ID", "ID_MISMATCH", "INVALID_SIZE", "INVALID_EXPIRES_IN"]),
             ...creationAuth,
             409: err(["SHARE_EXISTS"], "This session is already shared"),
@@ -154,7 +154,7 @@ export function openApiDocument(baseUrl: string, version: string): Schema {
       },
       "/api/share/{id}/presign": {
         post: {
-          summary: "Get an upload URL for the next version of a share (plugin protocol)",
+          summary: "Get an upload URL for the next version of a share (upload protocol, used by the plugin)",
           parameters: [idParam, secretHeader],
           security: [{ shareSecret: [] }],
           requestBody: jsonBody(obj({ size: { type: "integer", minimum: 1 } }, []), false),
@@ -275,7 +275,7 @@ export function openApiDocument(baseUrl: string, version: string): Schema {
             ...secretErrors,
             ...notFound,
             ...gone,
-            409: err(["WRONG_PROTOCOL"], "A plugin share is updated through POST /api/share/{id}/presign"),
+            409: err(["WRONG_PROTOCOL"], "A share made by the upload protocol is updated through POST /api/share/{id}/presign"),
             ...tooBig(["BODY_TOO_LARGE"]),
             ...unsupported,
             ...limited,

@@ -1,4 +1,4 @@
-// The seed protocol (README, "HTTP API"): the plugin creates a share, uploads the
+// The upload protocol (README, "HTTP API"): the plugin creates a share, uploads the
 // session straight to storage through a presigned URL, syncs and deletes.
 import { Elysia } from "elysia";
 import { ApiError, tooLarge } from "../core/errors.ts";
@@ -27,7 +27,7 @@ export function shareApi(deps: RouteDeps) {
         const expiresIn = expiresInField(body, { nullable: false }) ?? undefined;
         const owner = await deps.access.check(request, deps.ipOf(request));
         if (size !== undefined && size > deps.config.maxShareBytes) throw tooLarge(deps.config.maxShareBytes, size);
-        return json(await underShareLimit(deps, request, () => service.createSeed({ shareId, sessionId, size, owner, expiresIn })));
+        return json(await underShareLimit(deps, request, () => service.createUpload({ shareId, sessionId, size, owner, expiresIn })));
       },
       { parse: "none" },
     )

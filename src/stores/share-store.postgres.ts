@@ -9,6 +9,7 @@ import {
   type DeleteCondition,
   type ExpiryUpdate,
   type NewShare,
+  type Protocol,
   type ShareQuery,
   type SchemaStatus,
   type ShareRecord,
@@ -41,7 +42,7 @@ interface Row {
   version: number;
   expires_at: Date | null;
   views: string;
-  protocol: "seed" | "native";
+  protocol: Protocol;
   owner: string | null;
   uploaded_at: Date | null;
 }

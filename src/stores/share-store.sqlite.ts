@@ -13,6 +13,7 @@ import {
   type ShareQuery,
   type SchemaStatus,
   type ShareRecord,
+  type Protocol,
   type ShareStore,
   type StoredItem,
   type NewToken,
@@ -31,7 +32,7 @@ interface Row {
   version: number;
   expires_at: number | null;
   views: number;
-  protocol: "seed" | "native";
+  protocol: Protocol;
   owner: string | null;
   uploaded_at: number | null;
 }
@@ -93,13 +94,25 @@ export class SqliteShareStore implements ShareStore {
       this.db.query<{ version: number }, []>("SELECT version FROM schema_migrations").all().map((r) => r.version),
     );
     const done: number[] = [];
-    for (const m of this.migrations) {
-      if (applied.has(m.version)) continue;
-      this.db.transaction(() => {
-        this.db.exec(m.sql);
-        this.db.query("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(m.version, Date.now());
-      }).immediate();
-      done.push(m.version);
+    // A migration that rebuilds a table drops the old one, which with foreign
+    // keys on would delete the rows referring to it (ON DELETE CASCADE). The
+    // pragma does nothing inside a transaction, so it is switched off around
+    // them and the references are checked before each commit instead (SQLite's
+    // own procedure for table changes ALTER TABLE cannot make).
+    this.db.exec("PRAGMA foreign_keys = OFF");
+    try {
+      for (const m of this.migrations) {
+        if (applied.has(m.version)) continue;
+        this.db.transaction(() => {
+          this.db.exec(m.sql);
+          const broken = this.db.query("PRAGMA foreign_key_check").all();
+          if (broken.length > 0) throw new Error(`migration ${m.version} left ${broken.length} rows referring to missing rows`);
+          this.db.query("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(m.version, Date.now());
+        }).immediate();
+        done.push(m.version);
+      }
+    } finally {
+      this.db.exec("PRAGMA foreign_keys = ON");
     }
     return done;
   }

@@ -2,7 +2,8 @@
 // One implementation per backend (Postgres, SQLite); both pass the same
 // contract suite in test/stores/share-store.contract.ts.
 
-export type Protocol = "seed" | "native";
+/** How a share is written: "upload" (the plugin PUTs ShareData to a presigned URL) or "native" (OpenCode's own sync). */
+export type Protocol = "upload" | "native";
 
 export interface ShareRecord {
   shareId: string;

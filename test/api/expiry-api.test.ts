@@ -3,7 +3,7 @@
 // EXPIRED on every read and write, view counting, and the sweeper.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { ShareStore } from "../../src/stores/share-store.ts";
-import { createTestApp, seedShare, type TestApp } from "../helpers/app.ts";
+import { createTestApp, uploadShare, type TestApp } from "../helpers/app.ts";
 import { shareDataFixture as fixture } from "../helpers/fixtures.ts";
 import { runScenarios } from "../helpers/scenario.ts";
 import { storePairs } from "../helpers/store-pairs.ts";
@@ -25,10 +25,10 @@ for (const pair of PAIRS) {
     const vars: Record<string, string> = {};
     beforeAll(async () => {
       app = await createTestApp({ SHARE_TTL_MAX: "30d" }, await pair.open());
-      const live = await seedShare(app, ses("LiveShr1"), fixture);
+      const live = await uploadShare(app, ses("LiveShr1"), fixture);
       vars.id = live.shareId;
       vars.secret = live.secret;
-      const gone = await seedShare(app, ses("Expired1"), { ...fixture, shareId: "Expired1" });
+      const gone = await uploadShare(app, ses("Expired1"), { ...fixture, shareId: "Expired1" });
       vars.expiredSecret = gone.secret;
       const nat = await app.req("POST", "/api/share", { body: { sessionID: ses("NatExpd1") } });
       expect(nat.status).toBe(200);
@@ -151,7 +151,7 @@ for (const pair of PAIRS) {
 
     describe("views", () => {
       test("200 page and .md GETs by readers count; 304s, HEADs, prefetches and bots do not; stats add unwritten counts", async () => {
-        const { shareId, secret } = await seedShare(app, ses("Viewed01"), { ...fixture, shareId: "Viewed01" });
+        const { shareId, secret } = await uploadShare(app, ses("Viewed01"), { ...fixture, shareId: "Viewed01" });
         const page = `/share/${shareId}`;
         const first = await app.req("GET", page);
         expect(first.status).toBe(200);
@@ -185,7 +185,7 @@ describe("settings that change the answers", () => {
   test("COUNT_VIEWS=false keeps no counts", async () => {
     const app = await createTestApp({ COUNT_VIEWS: "false" });
     try {
-      const { shareId, secret } = await seedShare(app, ses("NoCount1"), { ...fixture, shareId: "NoCount1" });
+      const { shareId, secret } = await uploadShare(app, ses("NoCount1"), { ...fixture, shareId: "NoCount1" });
       expect((await app.req("GET", `/share/${shareId}`)).status).toBe(200);
       await app.views.flush();
       const s = (await (await app.req("GET", `/api/share/${shareId}/stats`, { headers: secretHeader(secret) })).json()) as { views: number };
@@ -197,7 +197,7 @@ describe("settings that change the answers", () => {
 
   test("READ_ONLY=true refuses expiry changes with 503 READ_ONLY and still serves stats", async () => {
     const dir = await createTestApp();
-    const { shareId, secret } = await seedShare(dir, ses("ReadOnl1"), { ...fixture, shareId: "ReadOnl1" });
+    const { shareId, secret } = await uploadShare(dir, ses("ReadOnl1"), { ...fixture, shareId: "ReadOnl1" });
     await dir.close();
     const { SqliteShareStore } = await import("../../src/stores/share-store.sqlite.ts");
     const { DiskBlobStore } = await import("../../src/stores/blob-store.disk.ts");

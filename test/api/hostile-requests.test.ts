@@ -3,13 +3,13 @@
 // header short enough to confuse path extraction. (The compiled binary gets
 // the same and much more from test/fuzz/.)
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createTestApp, seedShare, type TestApp } from "../helpers/app.ts";
+import { createTestApp, uploadShare, type TestApp } from "../helpers/app.ts";
 import { shareDataFixture as fixture } from "../helpers/fixtures.ts";
 
 let app: TestApp;
 beforeAll(async () => {
   app = await createTestApp();
-  await seedShare(app, "ses_hostilehostileHost0001", { ...fixture, shareId: "Host0001", sessionId: "ses_hostilehostileHost0001" });
+  await uploadShare(app, "ses_hostilehostileHost0001", { ...fixture, shareId: "Host0001", sessionId: "ses_hostilehostileHost0001" });
 });
 afterAll(() => app.close());
 

@@ -1,13 +1,13 @@
 // What the request log says, through the app: route patterns and share ids,
 // never query strings (signed URLs), secrets or headers.
 import { expect, test } from "bun:test";
-import { createTestApp, seedShare } from "../helpers/app.ts";
+import { createTestApp, uploadShare } from "../helpers/app.ts";
 import { shareDataFixture } from "../helpers/fixtures.ts";
 
 test("JSON request lines name the route pattern and the share, and never a secret or a signature", async () => {
   const app = await createTestApp({ LOG_FORMAT: "json" });
   const sessionId = "ses_logslogsLogLine01";
-  const { shareId, secret } = await seedShare(app, sessionId, { ...shareDataFixture, shareId: sessionId.slice(-8), sessionId });
+  const { shareId, secret } = await uploadShare(app, sessionId, { ...shareDataFixture, shareId: sessionId.slice(-8), sessionId });
   expect((await app.req("GET", `/share/${shareId}`)).status).toBe(200);
   expect((await app.req("GET", `/share/${shareId}.md`)).status).toBe(200);
   expect((await app.req("DELETE", `/api/share/${shareId}`, { headers: { "x-share-secret": secret } })).status).toBe(200);

@@ -1,7 +1,7 @@
 // GET /metrics through the app: off by default, the series the README lists,
 // labels that are route patterns, and a token that guards without counting.
 import { describe, expect, test } from "bun:test";
-import { createTestApp, seedShare } from "../helpers/app.ts";
+import { createTestApp, uploadShare } from "../helpers/app.ts";
 import { shareDataFixture } from "../helpers/fixtures.ts";
 import { DiskBlobStore } from "../../src/stores/blob-store.disk.ts";
 import { SqliteShareStore } from "../../src/stores/share-store.sqlite.ts";
@@ -24,7 +24,7 @@ describe("GET /metrics", () => {
   test("counts requests by route pattern, shares by protocol and reason, syncs, the page cache; never a raw path", async () => {
     const app = await createTestApp({ METRICS: "true" });
     const sessionId = "ses_metricsMetricsMtr01";
-    const { shareId, secret } = await seedShare(app, sessionId, { ...shareDataFixture, shareId: sessionId.slice(-8), sessionId });
+    const { shareId, secret } = await uploadShare(app, sessionId, { ...shareDataFixture, shareId: sessionId.slice(-8), sessionId });
     expect((await app.req("GET", `/share/${shareId}`)).status).toBe(200);
     expect((await app.req("GET", `/share/${shareId}`)).status).toBe(200);
     expect((await app.req("POST", `/api/share/${shareId}/presign`, { body: {}, headers: { "x-share-secret": secret } })).status).toBe(200);
@@ -48,12 +48,12 @@ describe("GET /metrics", () => {
     expect(value(text, 'better_share_http_requests_total{route="/api/share/:id",method="GET",status="400"}')).toBe(1);
     expect(value(text, 'better_share_http_requests_total{route="unmatched",method="GET",status="404"}')).toBe(1);
     expect(value(text, 'better_share_http_request_duration_seconds_count{route="/share/:id",method="GET"}')).toBe(2);
-    expect(value(text, 'better_share_shares_created_total{protocol="seed"}')).toBe(1);
+    expect(value(text, 'better_share_shares_created_total{protocol="upload"}')).toBe(1);
     expect(value(text, 'better_share_shares_created_total{protocol="native"}')).toBe(1);
     expect(value(text, 'better_share_shares_deleted_total{reason="unshare"}')).toBe(1);
     expect(value(text, 'better_share_shares_deleted_total{reason="expired"}')).toBe(0);
     expect(value(text, 'better_share_shares_deleted_total{reason="admin"}')).toBe(0);
-    expect(value(text, 'better_share_syncs_total{protocol="seed"}')).toBe(1);
+    expect(value(text, 'better_share_syncs_total{protocol="upload"}')).toBe(1);
     expect(value(text, 'better_share_syncs_total{protocol="native"}')).toBe(1);
     expect(value(text, "better_share_page_cache_misses_total")).toBe(1);
     expect(value(text, "better_share_page_cache_hits_total")).toBe(1);
@@ -110,7 +110,7 @@ describe("GET /metrics", () => {
     const app = await createTestApp({ METRICS: "true", DATA_DIR: dir }, { shares, blobs });
     const sessionId = "ses_metricsFailingFai01";
     const shareId = sessionId.slice(-8);
-    await shares.insert({ shareId, sessionId, secretHash: "x".repeat(64), protocol: "seed", sizeBytes: null, owner: null });
+    await shares.insert({ shareId, sessionId, secretHash: "x".repeat(64), protocol: "upload", sizeBytes: null, owner: null });
     await blobs.put(`sessions/${shareId}.json`, JSON.stringify(shareDataFixture));
     const res = await app.req("GET", `/api/share/${shareId}`);
     expect(res.status).toBe(503);
@@ -149,7 +149,7 @@ describe("expired shares", () => {
     const past = Date.now() - 60_000;
     for (const n of ["1", "2"]) {
       const sessionId = `ses_metricsExpiredEx0${n}`;
-      await app.shares.insert({ shareId: sessionId.slice(-8), sessionId, secretHash: "x".repeat(64), protocol: "seed", sizeBytes: null, owner: null, expiresAt: past });
+      await app.shares.insert({ shareId: sessionId.slice(-8), sessionId, secretHash: "x".repeat(64), protocol: "upload", sizeBytes: null, owner: null, expiresAt: past });
     }
     const run = await app.maintenance.sweepExpired();
     expect(run.removed.length).toBe(2);

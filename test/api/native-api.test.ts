@@ -1,7 +1,7 @@
 // OpenCode's native protocol (README, "Native protocol") over app.handle, replaying the
 // requests a real OpenCode 1.18.33 sent (fixtures/native-sync.jsonl).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createTestApp, seedShare, uploadTo, type TestApp } from "../helpers/app.ts";
+import { createTestApp, uploadShare, uploadTo, type TestApp } from "../helpers/app.ts";
 import { runScenarios } from "../helpers/scenario.ts";
 import { nativeDataFixture as nativeData, nativeSyncCapture, shareDataFixture as shareData } from "../helpers/fixtures.ts";
 
@@ -146,8 +146,8 @@ describe("POST /api/share/:id/sync", () => {
 });
 
 describe("GET /api/share/:id/data", () => {
-  test("works for plugin (seed) shares too", async () => {
-    const s = await seedShare(app, "ses_abcdefghSeedData", { ...shareData, shareId: "SeedData" });
+  test("works for upload-protocol (plugin) shares too", async () => {
+    const s = await uploadShare(app, "ses_abcdefghUpldData", { ...shareData, shareId: "UpldData" });
     const res = await app.req("GET", `/api/share/${s.shareId}/data`);
     expect(res.status).toBe(200);
     const items = (await res.json()) as any[];
@@ -178,10 +178,10 @@ describe("DELETE /api/share/:id for native shares", () => {
 });
 
 describe("protocol mix-ups", () => {
-  test("seed presign on a native share and native sync on a seed share get 409", async () => {
+  test("upload presign on a native share and native sync on an upload share get 409", async () => {
     const p = await app.req("POST", `/api/share/${vars.id}/presign`, { headers: { "x-share-secret": vars.secret! }, body: {} });
     expect(p.status).toBe(409);
-    const s = await seedShare(app, "ses_abcdefghSeedOnly", { ...shareData, shareId: "SeedOnly" });
+    const s = await uploadShare(app, "ses_abcdefghUpldOnly", { ...shareData, shareId: "UpldOnly" });
     const n = await app.req("POST", `/api/share/${s.shareId}/sync`, { body: { secret: s.secret, data: [] } });
     expect(n.status).toBe(409);
     expect(((await n.json()) as any).code).toBe("WRONG_PROTOCOL");
@@ -240,8 +240,8 @@ describe("deeply nested input", () => {
     expect((await app.shares.listItemsSince(c.id, -1)).length).toBe(1);
   });
 
-  test("seed creation with a deeply nested field gets 400 JSON_TOO_DEEP", async () => {
-    const raw = `{"shareId":"DeepSeed","sessionId":"ses_deepdeepDeepSeed","size":${"[".repeat(5000)}${"]".repeat(5000)}}`;
+  test("upload-protocol creation with a deeply nested field gets 400 JSON_TOO_DEEP", async () => {
+    const raw = `{"shareId":"DeepUpld","sessionId":"ses_deepdeepDeepUpld","size":${"[".repeat(5000)}${"]".repeat(5000)}}`;
     const res = await app.req("POST", "/api/share/presign", { raw, headers: { "content-type": "application/json" } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as any).code).toBe("JSON_TOO_DEEP");

@@ -4,7 +4,7 @@
 // route, new ones included — is documented for that route with a body that
 // fits the documented schema.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { createTestApp, seedShare, uploadTo, type TestApp } from "../helpers/app.ts";
+import { createTestApp, uploadShare, uploadTo, type TestApp } from "../helpers/app.ts";
 import { shareDataFixture } from "../helpers/fixtures.ts";
 
 type Schema = Record<string, any>;

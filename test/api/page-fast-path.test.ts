@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { gunzipSync } from "node:zlib";
 import { assetUrl } from "../../views/lib/assets.ts";
-import { createTestApp, seedShare, type TestApp } from "../helpers/app.ts";
+import { createTestApp, uploadShare, type TestApp } from "../helpers/app.ts";
 import { shareDataFixture } from "../helpers/fixtures.ts";
 
 let app: TestApp;
@@ -23,7 +23,7 @@ const headersOf = (res: Response) => {
 
 beforeAll(async () => {
   app = await createTestApp({ METRICS: "true" });
-  ({ shareId, secret } = await seedShare(app, shareDataFixture.sessionId, shareDataFixture));
+  ({ shareId, secret } = await uploadShare(app, shareDataFixture.sessionId, shareDataFixture));
 });
 afterAll(() => app.close());
 
@@ -79,7 +79,7 @@ describe("a cached share page", () => {
 
   test("a deleted share is not served from the prebuilt answer", async () => {
     const other = { ...shareDataFixture, sessionId: "ses_fastpathfastFastPa01", shareId: "FastPa01" };
-    const s = await seedShare(app, other.sessionId, other);
+    const s = await uploadShare(app, other.sessionId, other);
     expect((await app.req("GET", `/share/${s.shareId}`)).status).toBe(200);
     expect((await app.req("GET", `/share/${s.shareId}`)).status).toBe(200);
     const del = await app.req("DELETE", `/api/share/${s.shareId}`, { headers: { "x-share-secret": s.secret } });

@@ -1,9 +1,9 @@
-// Seed protocol (README, "HTTP API") over app.handle on the embedded stores: every
+// Upload protocol (README, "HTTP API") over app.handle on the embedded stores: every
 // route with good and bad inputs.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BASE, createTestApp, seedShare, uploadTo, type TestApp } from "../helpers/app.ts";
+import { BASE, createTestApp, uploadShare, uploadTo, type TestApp } from "../helpers/app.ts";
 import { runScenarios } from "../helpers/scenario.ts";
 import { shareDataFixture as fixture } from "../helpers/fixtures.ts";
 
@@ -15,13 +15,13 @@ const vars: Record<string, string> = {};
 
 beforeAll(async () => {
   app = await createTestApp({ MAX_SHARE_BYTES: "100000" });
-  const s = await seedShare(app, SES, fixture);
+  const s = await uploadShare(app, SES, fixture);
   vars.secret = s.secret;
   vars.id = s.shareId;
   // A share whose upload never happened, and one whose blob is not ShareData.
   const pending = await app.req("POST", "/api/share/presign", { body: { shareId: "Pending1", sessionId: "ses_xxxxxxxxPending1" } });
   vars.pendingSecret = ((await pending.json()) as any).secret;
-  await seedShare(app, "ses_xxxxxxxxCorrupt1", { not: "a share" });
+  await uploadShare(app, "ses_xxxxxxxxCorrupt1", { not: "a share" });
 });
 afterAll(() => app.close());
 
@@ -88,7 +88,7 @@ describe("GET /api/share/:id", () => {
   });
 
   test("shows a re-upload at once (revalidated on every request)", async () => {
-    const s = await seedShare(app, "ses_abcdefghReload01".replace("Reload01", "Reload01"), { ...fixture, shareId: "Reload01" });
+    const s = await uploadShare(app, "ses_abcdefghReload01".replace("Reload01", "Reload01"), { ...fixture, shareId: "Reload01" });
     const p = await app.req("POST", `/api/share/${s.shareId}/presign`, { headers: { "x-share-secret": s.secret }, body: {} });
     const { presignedUrl } = (await p.json()) as any;
     const changed = { ...fixture, shareId: "Reload01", session: { ...fixture.session, title: "A new title" } };
@@ -98,7 +98,7 @@ describe("GET /api/share/:id", () => {
   });
 
   test("a user-controlled blob that looks like HTML is still served as JSON", async () => {
-    const s = await seedShare(app, "ses_abcdefghHtmlBlob", { ...fixture, shareId: "HtmlBlob", session: { ...fixture.session, title: "<script>alert(1)</script>" } });
+    const s = await uploadShare(app, "ses_abcdefghHtmlBlob", { ...fixture, shareId: "HtmlBlob", session: { ...fixture.session, title: "<script>alert(1)</script>" } });
     const res = await app.req("GET", `/api/share/${s.shareId}`);
     expect(res.headers.get("content-type")).toContain("application/json");
     expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
@@ -122,7 +122,7 @@ describe("DELETE /api/share/:id", () => {
   });
 
   test("with the header secret: removes blob and row, then 404 everywhere", async () => {
-    const s = await seedShare(app, "ses_abcdefghDelete01", { ...fixture, shareId: "Delete01" });
+    const s = await uploadShare(app, "ses_abcdefghDelete01", { ...fixture, shareId: "Delete01" });
     const blob = join(app.dir, "blobs", "sessions", "Delete01.json");
     expect(existsSync(blob)).toBe(true);
     const res = await app.req("DELETE", "/api/share/Delete01", { headers: { "x-share-secret": s.secret } });
@@ -136,14 +136,14 @@ describe("DELETE /api/share/:id", () => {
   });
 
   test("with the secret in the body", async () => {
-    const s = await seedShare(app, "ses_abcdefghDelete02", { ...fixture, shareId: "Delete02" });
+    const s = await uploadShare(app, "ses_abcdefghDelete02", { ...fixture, shareId: "Delete02" });
     const res = await app.req("DELETE", "/api/share/Delete02", { body: { secret: s.secret } });
     expect(res.status).toBe(200);
     expect(await app.shares.get("Delete02")).toBeNull();
   });
 
   test("a retry after a blob-store failure completes the job", async () => {
-    const s = await seedShare(app, "ses_abcdefghDelete03", { ...fixture, shareId: "Delete03" });
+    const s = await uploadShare(app, "ses_abcdefghDelete03", { ...fixture, shareId: "Delete03" });
     const realDelete = app.blobs.delete.bind(app.blobs);
     app.blobs.delete = async () => {
       throw new Error("storage is down");
@@ -160,7 +160,7 @@ describe("DELETE /api/share/:id", () => {
   });
 
   test("an upload URL issued before the delete cannot bring the share back", async () => {
-    const s = await seedShare(app, "ses_abcdefghDelete04", { ...fixture, shareId: "Delete04" });
+    const s = await uploadShare(app, "ses_abcdefghDelete04", { ...fixture, shareId: "Delete04" });
     const p = await app.req("POST", "/api/share/Delete04/presign", { headers: { "x-share-secret": s.secret }, body: {} });
     const { presignedUrl } = (await p.json()) as any;
     await app.req("DELETE", "/api/share/Delete04", { headers: { "x-share-secret": s.secret } });
@@ -171,8 +171,8 @@ describe("DELETE /api/share/:id", () => {
 
 describe("secrets", () => {
   test("are 24 random bytes in base64url, different each time, and stored only as sha256", async () => {
-    const a = await seedShare(app, "ses_abcdefghSecret01", fixture);
-    const b = await seedShare(app, "ses_abcdefghSecret02", fixture);
+    const a = await uploadShare(app, "ses_abcdefghSecret01", fixture);
+    const b = await uploadShare(app, "ses_abcdefghSecret02", fixture);
     expect(a.secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(a.secret).not.toBe(b.secret);
     const rec = (await app.shares.get("Secret01"))!;

@@ -70,7 +70,7 @@ describe("shares commands against a running server on the embedded default (SQLi
       const rows = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
       expect(rows.map((r) => r.id)).toEqual([c.id, b.id, a.id]);
       expect(Object.keys(rows[0]!).sort()).toEqual(["createdAt", "expired", "expiresAt", "id", "owner", "protocol", "sizeBytes", "title", "updatedAt", "url", "views"]);
-      expect(rows[2]).toMatchObject({ id: a.id, expired: false, owner: null, protocol: "seed", url: `http://localhost:3000/share/${a.id}` });
+      expect(rows[2]).toMatchObject({ id: a.id, expired: false, owner: null, protocol: "upload", url: `http://localhost:3000/share/${a.id}` });
       expect(Date.parse(rows[2]!.expiresAt as string)).toBeGreaterThan(Date.now() + 6 * 86_400_000);
       expect(rows[0]!.expiresAt).toBeNull();
 
@@ -113,7 +113,7 @@ describe("shares commands against a running server on the embedded default (SQLi
       db.query("UPDATE shares SET expires_at = ? WHERE share_id = ?").run(Date.now() - 1000, a.id);
       const old = Date.now() - 3 * 3600_000;
       db.query(
-        "INSERT INTO shares (share_id, session_id, secret, created_at, updated_at, version, protocol) VALUES ('Abandon1', 'ses_sharecliAbandon1', ?, ?, ?, 0, 'seed')",
+        "INSERT INTO shares (share_id, session_id, secret, created_at, updated_at, version, protocol) VALUES ('Abandon1', 'ses_sharecliAbandon1', ?, ?, ?, 0, 'upload')",
       ).run("f".repeat(64), old, old);
       db.close();
       const expiredList = await cli(["shares", "list", "--expired", "--json"], env);

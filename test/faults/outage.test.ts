@@ -25,7 +25,7 @@ let s3Proxy: TcpProxy;
 let server: Server;
 const ses = "ses_outageoutageNative01";
 let native: { id: string; secret: string };
-let seed: { id: string; secret: string; body: string };
+let uploaded: { id: string; secret: string; body: string };
 let rounds = 0;
 
 const j = (body: unknown, headers: Record<string, string> = {}) => ({
@@ -56,7 +56,7 @@ async function timed(what: string, url: string, init?: RequestInit): Promise<Out
 function round(i: number): Promise<Outcome>[] {
   const u = server.url;
   return [
-    timed("api read (seed)", `${u}/api/share/${seed.id}`),
+    timed("api read (upload)", `${u}/api/share/${uploaded.id}`),
     timed("api read (native)", `${u}/api/share/${native.id}/data`),
     timed("cached page", `${u}/share/${native.id}`),
     timed("sync", `${u}/api/share/${native.id}/sync`, j({ secret: native.secret, data: [{ type: "session", data: { id: ses, title: `loop ${i}` } }] })),
@@ -108,8 +108,8 @@ async function expectRecovery(label: string) {
   console.log(`${label}: all requests succeed again ${Date.now() - started} ms after the store is back`);
   expect(last.map((o) => `${o.what} ${o.status}`)).toEqual(last.map((o) => `${o.what} 200`));
   // Data written before the outage is intact.
-  const got = await fetch(`${server.url}/api/share/${seed.id}`);
-  expect(await got.text()).toBe(seed.body);
+  const got = await fetch(`${server.url}/api/share/${uploaded.id}`);
+  expect(await got.text()).toBe(uploaded.body);
   const items = (await (await fetch(`${server.url}/api/share/${native.id}/data`)).json()) as any[];
   expect(items.filter((it) => it.type === "message").map((it) => it.data.id)).toEqual(["msg_outage0001"]);
 }
@@ -136,11 +136,11 @@ beforeAll(async () => {
     ],
   }));
   expect(first.status).toBe(200);
-  const sessionId = "ses_outageoutageSeedSeed";
+  const sessionId = "ses_outageoutageUpldUpld";
   const body = JSON.stringify({ ...fixture, shareId: sessionId.slice(-8), sessionId });
   const p = (await (await fetch(`${server.url}/api/share/presign`, j({ shareId: sessionId.slice(-8), sessionId, size: Buffer.byteLength(body) }))).json()) as any;
   expect((await fetch(p.presignedUrl, { method: "PUT", headers: { "content-type": "application/json" }, body })).status).toBe(200);
-  seed = { id: sessionId.slice(-8), secret: p.secret, body };
+  uploaded = { id: sessionId.slice(-8), secret: p.secret, body };
   expect((await fetch(`${server.url}/share/${native.id}`)).status).toBe(200);
 }, 120_000);
 
@@ -158,7 +158,7 @@ describe("database outage", () => {
     dbProxy.setMode("blackhole");
     const out = await loop(3_000, "postgres blackholed");
     dbProxy.setMode("pass");
-    expectFailFast(out, ["api read (seed)", "sync", "create"]);
+    expectFailFast(out, ["api read (upload)", "sync", "create"]);
     await expectRecovery("postgres blackholed");
     expect(server.output()).toContain("share store (postgres) unreachable");
     expect(server.output()).toContain("share store (postgres) reachable again");
@@ -168,7 +168,7 @@ describe("database outage", () => {
     pg.stop();
     const out = await loop(2_000, "postgres stopped");
     pg.start();
-    expectFailFast(out, ["api read (seed)", "sync", "create"]);
+    expectFailFast(out, ["api read (upload)", "sync", "create"]);
     await expectRecovery("postgres restarted");
   }, 60_000);
 
@@ -176,7 +176,7 @@ describe("database outage", () => {
     dbProxy.setMode("refuse");
     const out = await loop(2_000, "postgres refused");
     dbProxy.setMode("pass");
-    expectFailFast(out, ["api read (seed)", "sync", "create"]);
+    expectFailFast(out, ["api read (upload)", "sync", "create"]);
     await expectRecovery("postgres refused");
   }, 60_000);
 });
@@ -186,8 +186,8 @@ describe("blob store outage", () => {
     s3Proxy.setMode("blackhole");
     const out = await loop(3_000, "s3 blackholed");
     s3Proxy.setMode("pass");
-    // The native share lives in the database: only seed reads need the blob store.
-    expectFailFast(out, ["api read (seed)"]);
+    // The native share lives in the database: only reads of uploaded shares need the blob store.
+    expectFailFast(out, ["api read (upload)"]);
     expect(out.filter((o) => o.what === "sync").every((o) => o.status === 200)).toBe(true);
     await expectRecovery("s3 blackholed");
     expect(server.output()).toContain("blob store (s3) unreachable");
@@ -197,7 +197,7 @@ describe("blob store outage", () => {
     s3Proxy.setMode("refuse");
     const out = await loop(2_000, "s3 refused");
     s3Proxy.setMode("pass");
-    expectFailFast(out, ["api read (seed)"]);
+    expectFailFast(out, ["api read (upload)"]);
     await expectRecovery("s3 refused");
   }, 60_000);
 

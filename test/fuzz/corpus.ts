@@ -3,8 +3,8 @@
 // ways clients (and attackers) bend them. The same seed gives the same corpus.
 
 export interface FuzzTargets {
-  /** An uploaded seed share and a native share with items; their secrets are known. */
-  seed: { id: string; secret: string; presignedUrl: string };
+  /** A share made through the upload protocol and a native share with items; their secrets are known. */
+  upload: { id: string; secret: string; presignedUrl: string };
   native: { id: string; secret: string; sessionId: string };
 }
 
@@ -68,10 +68,10 @@ function hostileId(r: R, t: FuzzTargets): string {
     "abcdefg;",
     "ABCDEFGH.json",
     "ABCDEFGH.md.md",
-    `${t.seed.id}.md`,
-    `${t.seed.id}%2F`,
-    t.seed.id.toLowerCase(),
-    t.seed.id,
+    `${t.upload.id}.md`,
+    `${t.upload.id}%2F`,
+    t.upload.id.toLowerCase(),
+    t.upload.id,
     t.native.id,
     "zzzzzzzz",
     "%3Cscript%3E",
@@ -145,8 +145,8 @@ const CONTENT_TYPES = [
 ];
 
 /** Routes by template; `:id` is filled with hostile or real ids. */
-const ROUTES: Array<{ method: string; path: string; body?: "seedCreate" | "presign" | "native" | "sync" | "delete" | "expiry" | "blob" }> = [
-  { method: "POST", path: "/api/share/presign", body: "seedCreate" },
+const ROUTES: Array<{ method: string; path: string; body?: "uploadCreate" | "presign" | "native" | "sync" | "delete" | "expiry" | "blob" }> = [
+  { method: "POST", path: "/api/share/presign", body: "uploadCreate" },
   { method: "POST", path: "/api/share/:id/presign", body: "presign" },
   { method: "GET", path: "/api/share/:id" },
   { method: "DELETE", path: "/api/share/:id", body: "delete" },
@@ -167,7 +167,7 @@ const ROUTES: Array<{ method: string; path: string; body?: "seedCreate" | "presi
 
 function fieldsFor(kind: string, t: FuzzTargets): Record<string, unknown> {
   switch (kind) {
-    case "seedCreate":
+    case "uploadCreate":
       return { shareId: "Fuzz0001", sessionId: "ses_fuzzfuzzFuzz0001", size: 100 };
     case "presign":
       return { size: 100 };
@@ -209,7 +209,7 @@ function poisonedBatch(r: R, t: FuzzTargets): { body: string; label: string } {
 
 /** Signed upload URLs, bent: tampered, expired, for another share, for another size. */
 function bentUpload(r: R, t: FuzzTargets): { path: string; label: string; body: string } {
-  const u = new URL(t.seed.presignedUrl);
+  const u = new URL(t.upload.presignedUrl);
   const kind = r.int(7);
   const body = '{"not":"the share"}';
   if (u.pathname.startsWith("/api/blob/")) {
@@ -249,7 +249,7 @@ function bentUpload(r: R, t: FuzzTargets): { path: string; label: string; body: 
       q.set("X-Amz-Date", "20200101T000000Z");
       break;
     case 2:
-      u.pathname = u.pathname.replace(t.seed.id, t.native.id);
+      u.pathname = u.pathname.replace(t.upload.id, t.native.id);
       break;
     case 3:
       q.set("X-Amz-Expires", "999999");
@@ -271,7 +271,7 @@ export function generateCorpus(seed: number, count: number, t: FuzzTargets): Fuz
     let label: string;
     let body: string | Uint8Array | undefined;
     let mustFail = false;
-    let id = r.int(4) === 0 ? r.pick([t.seed.id, t.native.id]) : hostileId(r, t);
+    let id = r.int(4) === 0 ? r.pick([t.upload.id, t.native.id]) : hostileId(r, t);
     if (route.path === "/static/:id") id = r.pick(["..%2F..%2Fsrc%2Fapp.ts", "%ZZ", "app.css%00", "a".repeat(5000), "../../etc/passwd"]);
     let path = route.path.replace(":id", id);
     const fields = fieldsFor(route.body ?? "", t);
@@ -336,8 +336,8 @@ export function generateCorpus(seed: number, count: number, t: FuzzTargets): Fuz
     } else {
       // A real secret with a body that is wrong in shape.
       method = r.pick(["POST", "DELETE"]);
-      path = method === "POST" ? `/api/share/${t.seed.id}/presign` : `/api/share/${t.native.id}`;
-      headers["x-share-secret"] = method === "POST" ? t.seed.secret : t.native.secret;
+      path = method === "POST" ? `/api/share/${t.upload.id}/presign` : `/api/share/${t.native.id}`;
+      headers["x-share-secret"] = method === "POST" ? t.upload.secret : t.native.secret;
       headers["content-type"] = "application/json";
       body = r.pick([JSON.stringify({ size: -5 }), JSON.stringify({ size: "100" }), JSON.stringify({ secret: 7 }), JSON.stringify({ extra: 1 }), "{", deep(5000)]);
       label = `real secret, malformed body ${String(body).slice(0, 30)}`;

@@ -28,7 +28,7 @@ beforeAll(() => {
 const j = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 async function setUp(s: Server): Promise<{ targets: FuzzTargets; snapshot: () => Promise<string[]> }> {
-  const sessionId = "ses_fuzzfuzzSeedFuzz";
+  const sessionId = "ses_fuzzfuzzUpldFuzz";
   const body = JSON.stringify({ ...fixture, shareId: sessionId.slice(-8), sessionId });
   const created = (await (await fetch(`${s.url}/api/share/presign`, j({ shareId: sessionId.slice(-8), sessionId, size: Buffer.byteLength(body) }))).json()) as any;
   expect((await fetch(created.presignedUrl, { method: "PUT", headers: { "content-type": "application/json" }, body })).status).toBe(200);
@@ -44,12 +44,12 @@ async function setUp(s: Server): Promise<{ targets: FuzzTargets; snapshot: () =>
   }));
   expect(sync.status).toBe(200);
   const targets: FuzzTargets = {
-    seed: { id: sessionId.slice(-8), secret: created.secret, presignedUrl: created.presignedUrl },
+    upload: { id: sessionId.slice(-8), secret: created.secret, presignedUrl: created.presignedUrl },
     native: { id: n.id, secret: n.secret, sessionId: nativeSession },
   };
   const snapshot = async () =>
     Promise.all([
-      fetch(`${s.url}/api/share/${targets.seed.id}`).then(async (r) => `${r.status} ${await r.text()}`),
+      fetch(`${s.url}/api/share/${targets.upload.id}`).then(async (r) => `${r.status} ${await r.text()}`),
       fetch(`${s.url}/api/share/${targets.native.id}/data`).then(async (r) => `${r.status} ${await r.text()}`),
     ]);
   return { targets, snapshot };
@@ -136,7 +136,7 @@ async function fuzz(env: Record<string, string>, label: string) {
     expect((await fetch(`${s.url}/api/health`)).status).toBe(200);
     expect(await snapshot()).toEqual(before);
     // Pages of the attacked shares still render.
-    expect((await fetch(`${s.url}/share/${targets.seed.id}`)).status).toBe(200);
+    expect((await fetch(`${s.url}/share/${targets.upload.id}`)).status).toBe(200);
     expect((await fetch(`${s.url}/share/${targets.native.id}`)).status).toBe(200);
     expect(s.output()).not.toMatch(/error serve:/);
   } finally {

@@ -42,8 +42,8 @@ export async function createTestApp(env: Record<string, string> = {}, stores?: {
   return { ...app, config, shares, blobs, dir, logs, req };
 }
 
-/** Creates a seed share and uploads `data` through the returned presigned URL. */
-export async function seedShare(app: TestApp, sessionId: string, data: unknown): Promise<{ shareId: string; secret: string }> {
+/** Creates a share through the upload protocol and uploads `data` through the returned presigned URL. */
+export async function uploadShare(app: TestApp, sessionId: string, data: unknown): Promise<{ shareId: string; secret: string }> {
   const shareId = sessionId.slice(-8);
   const body = JSON.stringify(data);
   const res = await app.req("POST", "/api/share/presign", { body: { shareId, sessionId, size: Buffer.byteLength(body) } });

@@ -41,7 +41,7 @@ function maintenanceSuite(name: string, open: () => Promise<Pair>) {
         shareId,
         sessionId: `ses_maint${name.length}xx${shareId}`,
         secretHash: "c".repeat(64),
-        protocol: opts.native ? "native" : "seed",
+        protocol: opts.native ? "native" : "upload",
         expiresAt: opts.expiresAt ?? null,
       });
       if (opts.native) await p.shares.putItems(shareId, [{ key: "session", data: "{}" }]);
@@ -118,7 +118,7 @@ function maintenanceSuite(name: string, open: () => Promise<Pair>) {
       for (let i = 0; i < 1200; i++) {
         const s = id();
         ids.push(s);
-        await p.shares.insert({ shareId: s, sessionId: `ses_batch${name.length}xx${s}`, secretHash: "d".repeat(64), protocol: "seed", expiresAt: past });
+        await p.shares.insert({ shareId: s, sessionId: `ses_batch${name.length}xx${s}`, secretHash: "d".repeat(64), protocol: "upload", expiresAt: past });
       }
       const r = await new Maintenance(p.shares, p.blobs, { presignTtlSeconds: TTL, concurrency: 16 }).sweepExpired();
       expect(r.failed).toEqual([]);

@@ -16,8 +16,8 @@ function lifecycleContract(name: string, open: () => Promise<ShareStore>) {
     afterAll(() => store.close());
 
     const HOUR = 3_600_000;
-    const add = (id: string, extra: { expiresAt?: number | null; protocol?: "seed" | "native" } = {}) =>
-      store.insert({ shareId: id, sessionId: `ses_lifecycl${id}`, secretHash: "b".repeat(64), protocol: extra.protocol ?? "seed", expiresAt: extra.expiresAt });
+    const add = (id: string, extra: { expiresAt?: number | null; protocol?: "upload" | "native" } = {}) =>
+      store.insert({ shareId: id, sessionId: `ses_lifecycl${id}`, secretHash: "b".repeat(64), protocol: extra.protocol ?? "upload", expiresAt: extra.expiresAt });
 
     test("a share is created with its expiry, or none", async () => {
       const at = Date.now() + HOUR;

@@ -18,7 +18,7 @@ export function shareStoreContract(name: string, open: () => Promise<ShareStore>
       shareId: id,
       sessionId: session,
       secretHash: "a".repeat(64),
-      protocol: "seed" as const,
+      protocol: "upload" as const,
     });
 
     test("migrate twice is a no-op and records the version", async () => {
@@ -36,7 +36,7 @@ export function shareStoreContract(name: string, open: () => Promise<ShareStore>
       expect(r!.secretHash).toBe("a".repeat(64));
       expect(r!.version).toBe(0);
       expect(r!.sizeBytes).toBe(42);
-      expect(r!.protocol).toBe("seed");
+      expect(r!.protocol).toBe("upload");
       expect(Math.abs(r!.createdAt - Date.now())).toBeLessThan(60_000);
       expect((await store.getBySession("ses_abcdefghAAAAAAA1"))!.shareId).toBe("AAAAAAA1");
     });

@@ -32,7 +32,7 @@ describe("the snapshot cache (ShareSource) behind ShareService", () => {
   test("a cached lookup touches no store until the revalidation interval passes", async () => {
     const t = await setup();
     const svc = t.make();
-    const c = await svc.createSeed({ shareId: "Cache001", sessionId: "ses_abcdefghCache001" });
+    const c = await svc.createUpload({ shareId: "Cache001", sessionId: "ses_abcdefghCache001" });
     await t.blobs.put("sessions/Cache001.json", JSON.stringify(fixture));
     expect(title(await svc.cache.lookup("Cache001"))).toBe(fixture.session.title);
     const before = t.reads();
@@ -48,7 +48,7 @@ describe("the snapshot cache (ShareSource) behind ShareService", () => {
   test("a re-upload shows after a stale read, and listeners hear about it", async () => {
     const t = await setup();
     const svc = t.make();
-    await svc.createSeed({ shareId: "Cache002", sessionId: "ses_abcdefghCache002" });
+    await svc.createUpload({ shareId: "Cache002", sessionId: "ses_abcdefghCache002" });
     await t.blobs.put("sessions/Cache002.json", JSON.stringify(fixture));
     await svc.cache.lookup("Cache002");
     const heard: string[] = [];
@@ -67,7 +67,7 @@ describe("the snapshot cache (ShareSource) behind ShareService", () => {
     const t = await setup();
     const a = t.make();
     const b = t.make();
-    const c = await a.createSeed({ shareId: "Cache013", sessionId: "ses_abcdefghCache013" });
+    const c = await a.createUpload({ shareId: "Cache013", sessionId: "ses_abcdefghCache013" });
     await t.blobs.put("sessions/Cache013.json", JSON.stringify(fixture));
     expect((await b.cache.lookup("Cache013")).status).toBe("ok");
     await a.delete("Cache013", c.secret);
@@ -79,7 +79,7 @@ describe("the snapshot cache (ShareSource) behind ShareService", () => {
     const t = await setup();
     const a = t.make();
     const b = t.make();
-    const c = await a.createSeed({ shareId: "Cache003", sessionId: "ses_abcdefghCache003" });
+    const c = await a.createUpload({ shareId: "Cache003", sessionId: "ses_abcdefghCache003" });
     await t.blobs.put("sessions/Cache003.json", JSON.stringify(fixture));
     expect((await b.cache.lookup("Cache003")).status).toBe("ok");
     const heard: string[] = [];
@@ -107,7 +107,7 @@ describe("the snapshot cache (ShareSource) behind ShareService", () => {
   test("unreadable data is reported, not thrown", async () => {
     const t = await setup();
     const svc = t.make();
-    await svc.createSeed({ shareId: "Cache004", sessionId: "ses_abcdefghCache004" });
+    await svc.createUpload({ shareId: "Cache004", sessionId: "ses_abcdefghCache004" });
     expect(await svc.cache.lookup("Cache004")).toEqual({ status: "unreadable", reason: "its data has not been uploaded yet" });
     await t.blobs.put("sessions/Cache004.json", "{not json");
     await svc.cache.revalidate("Cache004");
@@ -125,7 +125,7 @@ describe("the snapshot cache (ShareSource) behind ShareService", () => {
     const body = JSON.stringify(fixture);
     for (let i = 0; i < 10; i++) {
       const id = `Budget${String(i).padStart(2, "0")}`;
-      await svc.createSeed({ shareId: id, sessionId: `ses_abcdefgh${id}` });
+      await svc.createUpload({ shareId: id, sessionId: `ses_abcdefgh${id}` });
       await t.blobs.put(`sessions/${id}.json`, body);
       await svc.cache.lookup(id);
     }
