@@ -8,7 +8,7 @@ import { CreateAccess } from "./http/create-access.ts";
 import { clientIp, RateLimiter } from "./http/rate-limit.ts";
 import { ApiError } from "./core/errors.ts";
 import { missingRoute, toResponse } from "./http/errors.ts";
-import { Metrics } from "./http/metrics.ts";
+import type { Metrics } from "./http/metrics.ts";
 import { json } from "./http/respond.ts";
 import { routeMatcher } from "./http/route-pattern.ts";
 import { applySecurityHeaders } from "./http/security.ts";
@@ -70,7 +70,9 @@ function shortHost(url: string): boolean {
 
 export function createApp(deps: AppDeps): App {
   const { config } = deps;
-  const metrics = config.metrics ? new Metrics() : null;
+  // prom-client (and the node:http, zlib and cluster modules it pulls in) took
+  // longer to load than the rest of the server: only loaded when metrics are on.
+  const metrics: Metrics | null = config.metrics ? new (require("./http/metrics.ts") as typeof import("./http/metrics.ts")).Metrics() : null;
   const telemetry: Telemetry = metrics ?? noTelemetry;
   const shares = metrics ? countingFailures(deps.shares, "share", metrics) : deps.shares;
   const blobs = metrics ? countingFailures(deps.blobs, "blob", metrics) : deps.blobs;

@@ -104,16 +104,22 @@ say "to undo: $undo"
 }
 
 export function installRoutes(baseUrl: string) {
-  const plugin = servedPlugin(baseUrl);
-  const script = installScript(baseUrl);
-  const etag = (text: string) => `"${Bun.hash(text).toString(36)}"`;
-  const pluginTag = etag(plugin);
-  const scriptTag = etag(script);
-  const send = (request: Request, body: string, tag: string, type: string) =>
+  // Each body and its ETag are made on the first request for it, not at start.
+  const once = (make: () => string) => {
+    let made: { body: string; tag: string } | null = null;
+    return () => {
+      if (made) return made;
+      const body = make();
+      return (made = { body, tag: `"${Bun.hash(body).toString(36)}"` });
+    };
+  };
+  const plugin = once(() => servedPlugin(baseUrl));
+  const script = once(() => installScript(baseUrl));
+  const send = (request: Request, { body, tag }: { body: string; tag: string }, type: string) =>
     request.headers.get("if-none-match") === tag
       ? new Response(null, { status: 304, headers: { ETag: tag } })
       : new Response(body, { headers: { "Content-Type": type, "Cache-Control": "no-cache", ETag: tag } });
   return new Elysia({ name: "install" })
-    .get("/plugin.js", ({ request }) => send(request, plugin, pluginTag, "text/javascript; charset=utf-8"))
-    .get("/install", ({ request }) => send(request, script, scriptTag, "text/plain; charset=utf-8"));
+    .get("/plugin.js", ({ request }) => send(request, plugin(), "text/javascript; charset=utf-8"))
+    .get("/install", ({ request }) => send(request, script(), "text/plain; charset=utf-8"));
 }

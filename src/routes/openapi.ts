@@ -343,9 +343,10 @@ export function openApiDocument(baseUrl: string, version: string): Schema {
 }
 
 export function openApiRoutes(baseUrl: string, version: string) {
-  const text = JSON.stringify(openApiDocument(baseUrl, version));
+  // Built on the first request for it, not at start.
+  let text: string | null = null;
   return new Elysia({ name: "openapi" }).get(
     "/api/openapi.json",
-    () => new Response(text, { headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-cache" } }),
+    () => new Response((text ??= JSON.stringify(openApiDocument(baseUrl, version))), { headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-cache" } }),
   );
 }

@@ -8,7 +8,7 @@ import { securityHeaders } from "../http/security.ts";
 import { RenderCache } from "../core/render-cache.ts";
 import { noTelemetry, type Telemetry } from "../core/telemetry.ts";
 import { isReaderRequest } from "../core/views.ts";
-import { ASSETS_VERSION, assetByPath, type Asset } from "../../views/lib/assets.ts";
+import { assetsVersion, assetByPath, type Asset } from "../../views/lib/assets.ts";
 import { pageOfAnchor, planPages, type PagePlan } from "../../views/lib/paging.ts";
 import { sessionStats, type SessionStats } from "../../views/lib/stats.ts";
 import { renderSharePage } from "../../views/share-page.tsx";
@@ -66,7 +66,7 @@ interface PlanEntry {
 const encoder = new TextEncoder();
 
 function etagOf(shareId: string, version: string, variant: string): string {
-  return `W/"${Bun.hash(`${shareId}\u0000${version}\u0000${variant}\u0000${ASSETS_VERSION}`).toString(36)}"`;
+  return `W/"${Bun.hash(`${shareId}\u0000${version}\u0000${variant}\u0000${assetsVersion()}`).toString(36)}"`;
 }
 
 /** The parts of a share page request the routes need; the app's fast path parses them without `new URL`. */
@@ -151,9 +151,12 @@ export function sharePages(deps: PagesDeps): SharePages {
     return new Response(body, { status, headers: { ...pageHeaders, "Cache-Control": "no-store" } });
   }
 
-  // Pages with no share data never change while the process runs: render once.
-  const landing = entry(LandingPage({ baseUrl, robots }), etagOf("", "landing", baseUrl), undefined, true);
-  const notFound = NotFoundPage({ robots });
+  // Pages with no share data never change while the process runs: rendered
+  // once, on first use (not at start: the server answers sooner).
+  let landingEntry: PageEntry | null = null;
+  const landing = () => (landingEntry ??= entry(LandingPage({ baseUrl, robots }), etagOf("", "landing", baseUrl), undefined, true));
+  let notFoundText: string | null = null;
+  const notFound = () => (notFoundText ??= NotFoundPage({ robots }));
 
   function planFor(snap: ShareSnapshot): PlanEntry {
     const hit = cache.get(snap.shareId, snap.version, "plan") as PlanEntry | undefined;
@@ -209,10 +212,10 @@ export function sharePages(deps: PagesDeps): SharePages {
 
   async function handleShare(request: Request, rawId: string | null | undefined, query: Record<string, string | undefined>): Promise<Response> {
     // Elysia hands over an undecodable parameter (/share/%ZZ) as null: no share has such an id.
-    if (typeof rawId !== "string") return html(request, 404, notFound);
+    if (typeof rawId !== "string") return html(request, 404, notFound());
     const wantMarkdown = rawId.endsWith(".md");
     const id = wantMarkdown ? rawId.slice(0, -3) : rawId;
-    if (!SHARE_ID.test(id)) return html(request, 404, notFound);
+    if (!SHARE_ID.test(id)) return html(request, 404, notFound());
     let found;
     try {
       found = await deps.source.lookup(id);
@@ -234,7 +237,7 @@ export function sharePages(deps: PagesDeps): SharePages {
 
   /** What a share page request gets once its share has been looked up. */
   function answer(request: Request, id: string, found: ShareLookup, wantMarkdown: boolean, query: Record<string, string | undefined>): Response {
-    if (found.status === "not_found") return html(request, 404, notFound);
+    if (found.status === "not_found") return html(request, 404, notFound());
     if (found.status === "unreadable") {
       return html(request, 422, CannotDisplayPage({ robots, reason: found.reason, shareId: id }));
     }
@@ -275,7 +278,7 @@ export function sharePages(deps: PagesDeps): SharePages {
   }
 
   const routes = new Elysia({ name: "pages" })
-    .get("/", ({ request }) => send(request, landing))
+    .get("/", ({ request }) => send(request, landing()))
     .get("/share/:id", ({ request, params, query }) => handleShare(request, params.id, query as Record<string, string | undefined>))
     .get("/static/*", ({ request, path }) => staticResponse(request, assetByPath(path)));
   return {

@@ -23,23 +23,37 @@ function shortHash(text: string): string {
   return new Bun.CryptoHasher("sha256").update(text).digest("hex").slice(0, 12);
 }
 
-const byName = new Map<string, Asset>();
-const byUrl = new Map<string, Asset>();
-for (const [name, text, type] of SOURCES) {
-  const dot = name.lastIndexOf(".");
-  const url = `/static/${name.slice(0, dot)}.${shortHash(text)}${name.slice(dot)}`;
-  const asset = { url, body: new TextEncoder().encode(text), type };
-  byName.set(name, asset);
-  byUrl.set(url, asset);
+interface Assets {
+  byName: Map<string, Asset>;
+  byUrl: Map<string, Asset>;
+  version: string;
+}
+
+let assets: Assets | null = null;
+/** Hashed on first use, not at start: the server answers its first request sooner. */
+function load(): Assets {
+  if (assets) return assets;
+  const byName = new Map<string, Asset>();
+  const byUrl = new Map<string, Asset>();
+  for (const [name, text, type] of SOURCES) {
+    const dot = name.lastIndexOf(".");
+    const url = `/static/${name.slice(0, dot)}.${shortHash(text)}${name.slice(dot)}`;
+    const asset = { url, body: new TextEncoder().encode(text), type };
+    byName.set(name, asset);
+    byUrl.set(url, asset);
+  }
+  return (assets = { byName, byUrl, version: shortHash([...byName.values()].map((a) => a.url).join("\n")) });
 }
 
 /** Changes whenever any asset changes; part of every page ETag so a deploy invalidates cached pages. */
-export const ASSETS_VERSION = shortHash([...byName.values()].map((a) => a.url).join("\n"));
+export function assetsVersion(): string {
+  return load().version;
+}
 
 export function assetUrl(name: "app.css" | "app.js" | "theme.js" | "favicon.svg"): string {
-  return byName.get(name)!.url;
+  return load().byName.get(name)!.url;
 }
 
 export function assetByPath(path: string): Asset | undefined {
-  return byUrl.get(path);
+  return load().byUrl.get(path);
 }
