@@ -80,8 +80,8 @@ export function lineLogger(format: LogFormat, line: (text: string) => void): Log
 
 /** Lines batched into `sink` every FLUSH_MS (or every 64 KB), and on flush(). */
 export function bufferedLogger(format: LogFormat, sink: LogSink): Logger {
-  let pending: string[] = [];
-  let pendingBytes = 0;
+  // One growing string: appending is cheap (the engine joins it once, when it is written).
+  let pending = "";
   let timer: ReturnType<typeof setTimeout> | null = null;
   let last: Promise<unknown> = Promise.resolve();
 
@@ -89,9 +89,8 @@ export function bufferedLogger(format: LogFormat, sink: LogSink): Logger {
     if (timer) clearTimeout(timer);
     timer = null;
     if (pending.length === 0) return last;
-    const chunk = pending.join("");
-    pending = [];
-    pendingBytes = 0;
+    const chunk = pending;
+    pending = "";
     // Writes keep their order even when a sink answers asynchronously.
     last = last.then(async () => {
       await sink.write(chunk);
@@ -100,9 +99,8 @@ export function bufferedLogger(format: LogFormat, sink: LogSink): Logger {
     return last;
   };
   const push = (text: string) => {
-    pending.push(text + "\n");
-    pendingBytes += text.length + 1;
-    if (pendingBytes >= FLUSH_BYTES) void drain();
+    pending += text + "\n";
+    if (pending.length >= FLUSH_BYTES) void drain();
     else if (!timer) {
       timer = setTimeout(drain, FLUSH_MS);
       // A pending flush must not keep a finished process alive; close() flushes.

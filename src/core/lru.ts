@@ -4,6 +4,8 @@ export class ByteLru<K, V> {
   // Map iteration order is insertion order: re-inserting on a hit makes the first key the LRU one.
   private readonly entries = new Map<K, { value: V; bytes: number }>();
   private used = 0;
+  /** The most recently used key: a hit on it needs no re-insert. */
+  private newest: K | undefined;
 
   /** `onRemove` hears every key that leaves, whether deleted, replaced or evicted. */
   constructor(
@@ -23,8 +25,11 @@ export class ByteLru<K, V> {
   get(key: K): V | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
-    this.entries.delete(key);
-    this.entries.set(key, e);
+    if (key !== this.newest) {
+      this.entries.delete(key);
+      this.entries.set(key, e);
+      this.newest = key;
+    }
     return e.value;
   }
 
@@ -38,6 +43,7 @@ export class ByteLru<K, V> {
     this.delete(key);
     if (bytes > this.maxBytes) return;
     this.entries.set(key, { value, bytes });
+    this.newest = key;
     this.used += bytes;
     for (const k of this.entries.keys()) {
       if (this.used <= this.maxBytes) break;
@@ -49,6 +55,7 @@ export class ByteLru<K, V> {
     const e = this.entries.get(key);
     if (!e) return false;
     this.entries.delete(key);
+    if (key === this.newest) this.newest = undefined;
     this.used -= e.bytes;
     this.onRemove?.(key, e.value);
     return true;

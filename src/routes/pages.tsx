@@ -42,20 +42,30 @@ interface PageEntry {
   /** Response headers, built once per entry: the cached path only picks one. */
   headers: Record<string, string>;
   gzipHeaders?: Record<string, string>;
-  /**
-   * The complete answers (body, every header including the security ones),
-   * built once per entry and cloned per request: a Blob body is shared, not
-   * copied, and a cloned header list is not parsed again from an object.
-   */
-  ready: Response;
-  readyGzip?: Response;
-  notModified: Response;
+  /** The complete answers (body, every header including the security ones), ready to hand out. */
+  ready: Prebuilt;
+  readyGzip?: Prebuilt;
+  notModified: Prebuilt;
 }
 
-/** A Response built once and handed out as clones. */
-function prebuilt(body: Uint8Array<ArrayBuffer> | null, headers: Record<string, string>, status = 200): Response {
-  return new Response(body === null ? null : new Blob([body]), { status, headers });
+/**
+ * An answer whose parts are built once: a Blob body is shared by every
+ * Response made from it (a Uint8Array would be copied into each), and a
+ * Headers object is copied natively instead of parsed again from an object
+ * (cheaper than Response.clone() too).
+ */
+class Prebuilt {
+  private readonly body: Blob | null;
+  private readonly init: { status: number; headers: Headers };
+  constructor(body: Uint8Array<ArrayBuffer> | null, headers: Record<string, string>, status = 200) {
+    this.body = body === null ? null : new Blob([body]);
+    this.init = { status, headers: new Headers(headers) };
+  }
+  answer(): Response {
+    return new Response(this.body, this.init);
+  }
 }
+const prebuilt = (body: Uint8Array<ArrayBuffer> | null, headers: Record<string, string>, status = 200) => new Prebuilt(body, headers, status);
 
 interface PlanEntry {
   bytes: number;
@@ -141,9 +151,9 @@ export function sharePages(deps: PagesDeps): SharePages {
   }
 
   function send(request: Request, e: PageEntry): Response {
-    if (request.headers.has("if-none-match") && matches(request, e.etag)) return e.notModified.clone();
-    if (e.readyGzip && acceptsGzip(request)) return e.readyGzip.clone();
-    return e.ready.clone();
+    if (request.headers.has("if-none-match") && matches(request, e.etag)) return e.notModified.answer();
+    if (e.readyGzip && acceptsGzip(request)) return e.readyGzip.answer();
+    return e.ready.answer();
   }
 
   function html(request: Request, status: number, text: string): Response {
@@ -253,7 +263,7 @@ export function sharePages(deps: PagesDeps): SharePages {
   }
 
   // Static assets never change while the process runs: each answer is built once.
-  const assetAnswers = new Map<Asset, { plain: Response; gzip?: Response }>();
+  const assetAnswers = new Map<Asset, { plain: Prebuilt; gzip?: Prebuilt }>();
   function staticResponse(request: Request, asset: Asset | undefined): Response {
     if (!asset) {
       return new Response("Not found", {
@@ -274,7 +284,7 @@ export function sharePages(deps: PagesDeps): SharePages {
         ready.gzip = prebuilt(Bun.gzipSync(asset.body, { level: 9 }), { ...headers, "Content-Encoding": "gzip" });
       assetAnswers.set(asset, ready);
     }
-    return (ready.gzip && acceptsGzip(request) ? ready.gzip : ready.plain).clone();
+    return (ready.gzip && acceptsGzip(request) ? ready.gzip : ready.plain).answer();
   }
 
   const routes = new Elysia({ name: "pages" })
