@@ -4,17 +4,30 @@
   var root = document.documentElement;
   var THEME_KEY = "better-share-theme";
 
-  // Theme picker
+  // Theme picker. The choice is a cookie: the server writes it into
+  // <html data-theme>, so every later page paints in it from the start.
+  function rememberTheme(value) {
+    var cookie = THEME_KEY + "=" + (value === "system" ? "; Max-Age=0" : value + "; Max-Age=31536000");
+    document.cookie = cookie + "; Path=/; SameSite=Lax" + (location.protocol === "https:" ? "; Secure" : "");
+  }
   var picker = document.getElementById("theme-picker");
   if (picker) {
+    // A choice kept by an earlier version of this page, in localStorage: move it to the cookie.
+    try {
+      var stored = localStorage.getItem(THEME_KEY);
+      if (stored !== null) {
+        localStorage.removeItem(THEME_KEY);
+        if (!root.hasAttribute("data-theme") && /^[a-z0-9-]{1,30}$/.test(stored) && picker.querySelector('option[value="' + stored + '"]')) {
+          root.setAttribute("data-theme", stored);
+          rememberTheme(stored);
+        }
+      }
+    } catch (e) {}
     picker.value = root.getAttribute("data-theme") || "system";
     picker.addEventListener("change", function () {
       var value = picker.value;
       root.setAttribute("data-theme", value);
-      try {
-        if (value === "system") localStorage.removeItem(THEME_KEY);
-        else localStorage.setItem(THEME_KEY, value);
-      } catch (e) {}
+      rememberTheme(value);
     });
   }
 

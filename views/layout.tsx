@@ -1,22 +1,8 @@
 import { escapeHtml, type Children } from "@kitajs/html";
-import { assetUrl } from "./lib/assets.ts";
+import { assetUrl, pageStyle } from "./lib/assets.ts";
+import { HTML_OPEN, THEMES } from "./lib/theme.ts";
 
-export const THEMES: Array<[value: string, label: string]> = [
-  ["system", "System"],
-  ["light", "Light"],
-  ["dark", "Dark"],
-  ["opencode", "OpenCode"],
-  ["tokyonight", "Tokyo Night"],
-  ["catppuccin", "Catppuccin"],
-  ["gruvbox", "Gruvbox"],
-  ["nord", "Nord"],
-  ["dracula", "Dracula"],
-  ["one-dark", "One Dark"],
-  ["everforest", "Everforest"],
-  ["ayu", "Ayu"],
-  ["kanagawa", "Kanagawa"],
-  ["solarized", "Solarized Light"],
-];
+export { THEMES };
 
 export interface Meta {
   title: string;
@@ -26,16 +12,21 @@ export interface Meta {
   robots: string;
 }
 
-/** `<head>` plus the top bar; `children` is the page body. Scripts are external only (CSP). */
+/**
+ * `<head>` plus the top bar; `children` is the page body. Scripts are external
+ * only (CSP). The page starts with HTML_OPEN: the reader's theme is added
+ * there after rendering (lib/theme.ts), so one render serves every theme.
+ */
 export function Layout(props: { meta: Meta; topLinks?: Children; liveStatus?: boolean; children: Children }): JSX.Element {
   const { meta } = props;
   const safeTitle = escapeHtml(meta.title);
   const description = escapeHtml(meta.description);
   const url = meta.url ? escapeHtml(meta.url) : undefined;
+  // our own stylesheet, allowed by its hash in the page CSP; nothing else is ever inlined
+  const safeStyle = `<style>${pageStyle()}</style>`;
   return (
     <>
-      {"<!doctype html>"}
-      <html lang="en">
+      {HTML_OPEN}
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -54,8 +45,7 @@ export function Layout(props: { meta: Meta; topLinks?: Children; liveStatus?: bo
           <meta name="twitter:title" content={safeTitle} />
           <meta name="twitter:description" content={description} />
           <link rel="icon" type="image/svg+xml" href={assetUrl("favicon.svg")} />
-          <link rel="stylesheet" href={assetUrl("app.css")} />
-          <script src={assetUrl("theme.js")}></script>
+          {safeStyle}
           <script src={assetUrl("app.js")} defer></script>
         </head>
         <body>
@@ -75,7 +65,7 @@ export function Layout(props: { meta: Meta; topLinks?: Children; liveStatus?: bo
           </nav>
           <main id="main" class="wrap">{props.children}</main>
         </body>
-      </html>
+      {"</html>"}
     </>
   );
 }

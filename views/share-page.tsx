@@ -14,6 +14,12 @@ import type { RenderCtx } from "./context.ts";
 
 /** Characters of code highlighted per page (highlight.js runs at about 1 MB/s); the rest is shown plain so no page stalls the server. */
 const HIGHLIGHT_BUDGET = 12_000;
+/**
+ * A conversation this large (in characters of HTML) is marked "long": its
+ * off-screen messages are not laid out until scrolled near (app.css), so the
+ * first layout covers one screen instead of the whole page in one long task.
+ */
+const LONG_CONVERSATION = 64_000;
 
 export interface SharePageInput {
   data: ShareData;
@@ -128,7 +134,7 @@ export function renderSharePage(input: SharePageInput): string {
     <div id="live" data-etag={escapeHtml(input.etag)}>
       <SessionHeader stats={stats} filesHref={filesHref} expiresAt={input.expiresAt} />
       <Pager plan={plan} page={page} total={messages.length} />
-      <div id="conversation" class={page > 1 ? "conversation long" : "conversation"}>
+      <div id="conversation" class={page > 1 || conversation.length > LONG_CONVERSATION ? "conversation long" : "conversation"}>
         {messages.length ? conversation : <p class="muted">This session has no messages yet.</p>}
       </div>
       {safeOrphans ? (

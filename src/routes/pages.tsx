@@ -15,6 +15,7 @@ import { renderSharePage } from "../../views/share-page.tsx";
 import { renderMarkdownExport } from "../../views/markdown-export.ts";
 import { CannotDisplayPage, ExpiredPage, NotFoundPage } from "../../views/errors.tsx";
 import { LandingPage } from "../../views/landing.tsx";
+import { themeOf, withTheme } from "../../views/lib/theme.ts";
 
 export interface PagesDeps {
   source: ShareSource;
@@ -74,6 +75,7 @@ interface PlanEntry {
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 function etagOf(shareId: string, version: string, variant: string): string {
   return `W/"${Bun.hash(`${shareId}\u0000${version}\u0000${variant}\u0000${assetsVersion()}`).toString(36)}"`;
@@ -83,6 +85,11 @@ function etagOf(shareId: string, version: string, variant: string): string {
 export interface PageRequest {
   rawId: string;
   query: Record<string, string | undefined>;
+}
+
+/** The reader's theme (a cookie the picker sets), or null for the page as rendered. */
+function themeFor(request: Request): string | null {
+  return themeOf(request.headers.get("cookie"));
 }
 
 function acceptsGzip(request: Request): boolean {
@@ -130,7 +137,8 @@ export function sharePages(deps: PagesDeps): SharePages {
     "Content-Type": "text/html; charset=utf-8",
     "X-Robots-Tag": robots,
     "Cache-Control": "no-cache",
-    Vary: "Accept-Encoding",
+    // The theme cookie picks the page's data-theme (views/lib/theme.ts).
+    Vary: "Accept-Encoding, Cookie",
   };
 
   function entry(html: string, etag: string, type = "text/html; charset=utf-8", gzip = false, extra?: Record<string, string>): PageEntry {
@@ -157,14 +165,25 @@ export function sharePages(deps: PagesDeps): SharePages {
   }
 
   function html(request: Request, status: number, text: string): Response {
-    const body = encoder.encode(text);
+    const theme = themeFor(request);
+    const body = encoder.encode(theme ? withTheme(text, theme) : text);
     return new Response(body, { status, headers: { ...pageHeaders, "Cache-Control": "no-store" } });
   }
 
   // Pages with no share data never change while the process runs: rendered
-  // once, on first use (not at start: the server answers sooner).
-  let landingEntry: PageEntry | null = null;
-  const landing = () => (landingEntry ??= entry(LandingPage({ baseUrl, robots }), etagOf("", "landing", baseUrl), undefined, true));
+  // once per theme asked for, on first use (not at start: the server answers sooner).
+  let landingHtml: string | null = null;
+  const landings = new Map<string, PageEntry>();
+  function landing(request: Request): PageEntry {
+    const theme = themeFor(request) ?? "";
+    let e = landings.get(theme);
+    if (!e) {
+      landingHtml ??= LandingPage({ baseUrl, robots });
+      e = entry(theme ? withTheme(landingHtml, theme) : landingHtml, etagOf("", `landing.${theme}`, baseUrl), undefined, true);
+      landings.set(theme, e);
+    }
+    return e;
+  }
   let notFoundText: string | null = null;
   const notFound = () => (notFoundText ??= NotFoundPage({ robots }));
 
@@ -192,6 +211,7 @@ export function sharePages(deps: PagesDeps): SharePages {
         const md = renderMarkdownExport(snap.data, `${baseUrl}/share/${snap.shareId}`);
         e = entry(md, etagOf(snap.shareId, snap.version, "md"), "text/markdown; charset=utf-8", gz, {
           "Content-Disposition": `inline; filename="${snap.shareId}.md"`,
+          Vary: "Accept-Encoding",
         });
         cache.set(snap.shareId, snap.version, "md", e);
       } else if (gz && !e.gzip) {
@@ -208,12 +228,26 @@ export function sharePages(deps: PagesDeps): SharePages {
     }
     // The header shows the expiry, which changes without a new version.
     const variant = expiresAt === null ? `p${page}` : `p${page}e${expiresAt}`;
-    let e = cachedPage(snap, variant);
+    // A themed page is cached beside the page as rendered, under its own key
+    // and ETag (a 304 must not bring back another theme).
+    const theme = themeFor(request);
+    const key = theme ? `${variant}.${theme}` : variant;
+    let e = cachedPage(snap, key);
     if (!e) {
-      const etag = etagOf(snap.shareId, snap.version, variant);
-      const htmlText = renderSharePage({ data: snap.data, shareId: snap.shareId, page, plan, stats, baseUrl, etag, robots, expiresAt });
-      e = entry(htmlText, etag, undefined, gz);
-      cache.set(snap.shareId, snap.version, variant, e);
+      let plain = theme ? (cache.get(snap.shareId, snap.version, variant) as PageEntry | undefined) : undefined;
+      if (!plain) {
+        const etag = etagOf(snap.shareId, snap.version, variant);
+        const htmlText = renderSharePage({ data: snap.data, shareId: snap.shareId, page, plan, stats, baseUrl, etag, robots, expiresAt });
+        plain = entry(htmlText, etag, undefined, gz);
+        cache.set(snap.shareId, snap.version, variant, plain);
+      }
+      e = plain;
+      if (theme) {
+        // The same bytes with the theme on <html>, and the page's own ETag (the live view polls with it) swapped.
+        const etag = etagOf(snap.shareId, snap.version, key);
+        e = entry(withTheme(decoder.decode(plain.body), theme, { from: plain.etag, to: etag }), etag, undefined, gz);
+        cache.set(snap.shareId, snap.version, key, e);
+      }
     } else if (gz && !e.gzip) {
       addGzip(e);
     }
@@ -288,7 +322,7 @@ export function sharePages(deps: PagesDeps): SharePages {
   }
 
   const routes = new Elysia({ name: "pages" })
-    .get("/", ({ request }) => send(request, landing()))
+    .get("/", ({ request }) => send(request, landing(request)))
     .get("/share/:id", ({ request, params, query }) => handleShare(request, params.id, query as Record<string, string | undefined>))
     .get("/static/*", ({ request, path }) => staticResponse(request, assetByPath(path)));
   return {

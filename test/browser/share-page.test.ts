@@ -141,6 +141,45 @@ describe("fixture share", () => {
     await close();
   }, 30_000);
 
+  test("with JavaScript off, a theme chosen earlier (its cookie) is the page's theme from the server", async () => {
+    const { page, problems, close } = await open({ javaScriptEnabled: false });
+    await page.context().addCookies([{ name: "better-share-theme", value: "dracula", url: base }]);
+    await page.goto(`${base}/share/${ID}`);
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dracula");
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(40, 42, 54)");
+    expect(await page.locator("#theme-picker").isVisible()).toBe(false);
+    expect(problems).toEqual([]);
+    await close();
+  }, 30_000);
+
+  test("a theme kept in localStorage by the earlier page moves to the cookie", async () => {
+    const { page, problems, close } = await open();
+    await page.goto(`${base}/share/${ID}`);
+    await page.evaluate(() => localStorage.setItem("better-share-theme", "nord"));
+    await page.reload();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("nord");
+    expect(await page.inputValue("#theme-picker")).toBe("nord");
+    expect(await page.evaluate(() => localStorage.getItem("better-share-theme"))).toBeNull();
+    expect((await page.context().cookies(base)).find((c) => c.name === "better-share-theme")?.value).toBe("nord");
+    expect(problems).toEqual([]);
+    await close();
+  }, 30_000);
+
+  test("nothing holds up the first paint: no render-blocking request, and the inline stylesheet passes the CSP", async () => {
+    const { page, problems, close } = await open();
+    await page.goto(`${base}/share/${ID}`, { waitUntil: "load" });
+    const blocking = await page.evaluate(() =>
+      (performance.getEntriesByType("resource") as Array<PerformanceResourceTiming & { renderBlockingStatus?: string }>)
+        .filter((e) => e.renderBlockingStatus === "blocking")
+        .map((e) => e.name),
+    );
+    expect(blocking).toEqual([]);
+    // the page's own colours and layout are applied (a refused stylesheet would leave the defaults)
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector(".topbar")!).display)).toBe("flex");
+    expect(problems).toEqual([]);
+    await close();
+  }, 30_000);
+
   test("copy buttons put the block's text on the clipboard", async () => {
     const { page, close } = await open();
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });

@@ -1,6 +1,9 @@
 // Walks rendered HTML with Bun's HTMLRewriter (a real HTML tokenizer) and
 // lists everything that could run code or load from elsewhere.
-const FORBIDDEN_TAGS = new Set(["iframe", "object", "embed", "svg", "math", "base", "form", "style", "frame", "frameset", "applet", "template", "noscript", "textarea", "input"]);
+import { pageStyle } from "../../views/lib/assets.ts";
+
+// <style> is checked on its own: the only one allowed is our stylesheet, in <head>, byte for byte.
+const FORBIDDEN_TAGS = new Set(["iframe", "object", "embed", "svg", "math", "base", "form", "frame", "frameset", "applet", "template", "noscript", "textarea", "input"]);
 const URL_ATTRS = new Set(["href", "src", "action", "formaction", "data", "xlink:href", "poster", "srcset", "background", "ping", "content"]);
 const SAFE_URL = /^(\/|#|\?|https?:\/\/|mailto:)/i;
 const SAFE_IMG = /^data:image\/(png|jpeg|gif|webp|avif);base64,[A-Za-z0-9+/=\s]*$/;
@@ -15,6 +18,9 @@ export async function auditHtml(html: string, origin = "https://share.example.co
   const problems: string[] = [];
   let elements = 0;
   let inlineScript = "";
+  let styles = 0;
+  let headStyles = 0;
+  let styleText = "";
   const rewriter = new HTMLRewriter()
     .on("*", {
       element(el) {
@@ -42,8 +48,23 @@ export async function auditHtml(html: string, origin = "https://share.example.co
       text(t) {
         inlineScript += t.text;
       },
+    })
+    .on("style", {
+      element() {
+        styles++;
+      },
+      text(t) {
+        styleText += t.text;
+      },
+    })
+    .on("head > style", {
+      element() {
+        headStyles++;
+      },
     });
   await rewriter.transform(new Response(html)).text();
   if (inlineScript.trim()) problems.push(`inline script: ${inlineScript.slice(0, 80)}`);
+  if (styles > 1 || headStyles !== styles) problems.push(`${styles} <style> elements, ${headStyles} of them in <head>`);
+  if (styles && styleText !== pageStyle()) problems.push(`<style> other than our stylesheet: ${styleText.slice(0, 80)}`);
   return { problems, elements };
 }

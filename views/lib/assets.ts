@@ -2,7 +2,6 @@
 // `bun build --compile`), named by content hash so they can be cached forever.
 import appCss from "../../static/app.css" with { type: "text" };
 import appJs from "../../static/app.js" with { type: "text" };
-import themeJs from "../../static/theme.js" with { type: "text" };
 import favicon from "../../static/favicon.svg" with { type: "text" };
 
 export interface Asset {
@@ -15,7 +14,6 @@ export interface Asset {
 const SOURCES: Array<[name: string, text: string, type: string]> = [
   ["app.css", appCss as unknown as string, "text/css; charset=utf-8"],
   ["app.js", appJs as unknown as string, "text/javascript; charset=utf-8"],
-  ["theme.js", themeJs as unknown as string, "text/javascript; charset=utf-8"],
   ["favicon.svg", favicon as unknown as string, "image/svg+xml"],
 ];
 
@@ -27,6 +25,8 @@ interface Assets {
   byName: Map<string, Asset>;
   byUrl: Map<string, Asset>;
   version: string;
+  style: string;
+  styleHash: string;
 }
 
 let assets: Assets | null = null;
@@ -42,7 +42,16 @@ function load(): Assets {
     byName.set(name, asset);
     byUrl.set(url, asset);
   }
-  return (assets = { byName, byUrl, version: shortHash([...byName.values()].map((a) => a.url).join("\n")) });
+  // Comments and the space around braces, semicolons and ">" are left out (no
+  // string in the sheet holds "/*", a brace, a semicolon, ">" or a newline).
+  const style = (appCss as unknown as string)
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/\s*([{};>])\s*/g, "$1")
+    .replace(/\s*\n\s*/g, "\n")
+    .trim();
+  const styleHash = `'sha256-${new Bun.CryptoHasher("sha256").update(style).digest("base64")}'`;
+  const version = shortHash([...byName.values()].map((a) => a.url).join("\n"));
+  return (assets = { byName, byUrl, version, style, styleHash });
 }
 
 /** Changes whenever any asset changes; part of every page ETag so a deploy invalidates cached pages. */
@@ -50,7 +59,21 @@ export function assetsVersion(): string {
   return load().version;
 }
 
-export function assetUrl(name: "app.css" | "app.js" | "theme.js" | "favicon.svg"): string {
+/**
+ * The stylesheet, inlined in every page's <head>: a linked one is a request
+ * that holds up the first paint, and the whole sheet is a few KB gzipped.
+ * The page CSP allows exactly this text by its hash (http/security.ts).
+ */
+export function pageStyle(): string {
+  return load().style;
+}
+
+/** The CSP source for pageStyle(): `'sha256-<base64 of the UTF-8 text>'`. */
+export function pageStyleHash(): string {
+  return load().styleHash;
+}
+
+export function assetUrl(name: "app.css" | "app.js" | "favicon.svg"): string {
   return load().byName.get(name)!.url;
 }
 
