@@ -6,6 +6,7 @@ import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import postgres from "postgres";
+import { eventually } from "../helpers/eventually.ts";
 import { buildBinary, expectRefusedSetting, runToEnd, startBinary, type Server } from "../helpers/binary.ts";
 import { shareDataFixture as fixture } from "../helpers/fixtures.ts";
 import { freshDatabase } from "../helpers/postgres.ts";
@@ -35,15 +36,6 @@ async function share(s: Server, id: string, body: Record<string, unknown> = {}):
 }
 
 const status = async (url: string) => (await fetch(url)).status;
-
-async function eventually(what: string, check: () => Promise<boolean>, seconds = 30): Promise<void> {
-  const until = Date.now() + seconds * 1000;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await Bun.sleep(100);
-  }
-  throw new Error(`timed out waiting for: ${what}`);
-}
 
 describe("shares commands against a running server on the embedded default (SQLite + disk)", () => {
   test("list, delete (a running server stops serving within a second), gc, and views flushed at shutdown", async () => {
@@ -184,10 +176,11 @@ describe("on Postgres + an S3-protocol server, two instances", () => {
 
       // Their time is up (moved in the database, as time would): both sweepers race for them.
       await sql`UPDATE shares SET expires_at = NOW() - INTERVAL '1 second' WHERE share_id LIKE 'Sweep%'`;
-      await eventually("both sweepers to empty the expired set", async () => (await sql`SELECT 1 FROM shares WHERE share_id LIKE 'Sweep%'`).length === 0);
+      const within = { timeoutMs: 30_000 };
+      await eventually("both sweepers to empty the expired set", async () => (await sql`SELECT 1 FROM shares WHERE share_id LIKE 'Sweep%'`).length === 0, Boolean, within);
       const swept = (s: Server) => [...s.output().matchAll(/sweep: deleted (\d+) expired share/g)].reduce((n, m) => n + Number(m[1]), 0);
       // A sweep logs when it ends, after its last row is gone: wait for both logs, then for a few more sweeps.
-      await eventually("the sweepers to report", async () => swept(a) + swept(b) >= ids.length);
+      await eventually("the sweepers to report", () => swept(a) + swept(b) >= ids.length, Boolean, within);
       await Bun.sleep(2500);
       expect(swept(a) + swept(b)).toBe(ids.length);
       for (const s of [a, b]) {

@@ -1,5 +1,7 @@
 // Runs the better-share server as a child process, from source or as the
 // compiled binary, the way a user would start it.
+import { Database } from "bun:sqlite";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { freePort, makeTempDir, removeTempDir, REPO_ROOT, trackChild } from "./opencode.ts";
@@ -27,12 +29,40 @@ export type BetterShare = {
   output(): string;
   /** GET/POST against the server; path starts with "/". */
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** GET /api/share/:id: the status and the body (parsed JSON, or the text when it is not JSON). */
+  shareData(shareId: string): Promise<ShareData>;
+  /** GET /share/:id: the status and the HTML. */
+  page(shareId: string): Promise<{ status: number; html: string }>;
+  /** What the embedded store (SQLite + disk) holds for a share: its row, its native items, its blob files. */
+  stored(shareId: string): StoredShare;
   stop(): Promise<number | null>;
   restart(): Promise<BetterShare>;
   dispose(): Promise<void>;
 };
 
+/** GET /api/share/:id as a test reads it: the status and the body (parsed JSON, or the text). */
+export type ShareData = { status: number; body: any };
+
+export type StoredShare = {
+  row: { share_id: string; session_id: string; owner: string | null } | null;
+  items: number;
+  files: string[];
+};
+
 const running = new Set<BetterShare>();
+
+function readStored(dataDir: string, shareId: string): StoredShare {
+  const db = new Database(join(dataDir, "better-share.sqlite"), { readonly: true });
+  try {
+    const row = db.query("SELECT share_id, session_id, owner FROM shares WHERE share_id = ?").get(shareId) as StoredShare["row"];
+    const { n } = db.query("SELECT COUNT(*) AS n FROM share_items WHERE share_id = ?").get(shareId) as { n: number };
+    const blobs = join(dataDir, "blobs");
+    const files = existsSync(blobs) ? readdirSync(blobs, { recursive: true }).map(String).filter((f) => f.includes(shareId)) : [];
+    return { row, items: n, files };
+  } finally {
+    db.close();
+  }
+}
 
 /** Stops every server this module started and removes their data dirs; for afterAll. */
 export async function stopAllBetterShare(): Promise<void> {
@@ -91,19 +121,35 @@ export async function startBetterShare(options: BetterShareOptions = {}): Promis
     return proc.exitCode;
   };
 
+  const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(url + path, {
+      method,
+      headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+
   const server: BetterShare = {
     url,
     port,
     dataDir,
     options,
     output,
-    request: (method, path, body, headers = {}) =>
-      fetch(url + path, {
-        method,
-        headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(30_000),
-      }),
+    request,
+    shareData: async (shareId) => {
+      const res = await request("GET", `/api/share/${shareId}`);
+      const text = await res.text();
+      let body: any = text;
+      try {
+        body = JSON.parse(text);
+      } catch {}
+      return { status: res.status, body };
+    },
+    page: async (shareId) => {
+      const res = await request("GET", `/share/${shareId}`);
+      return { status: res.status, html: await res.text() };
+    },
+    stored: (shareId) => readStored(dataDir, shareId),
     stop: async () => {
       running.delete(server);
       return stop();

@@ -10,6 +10,7 @@ import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
 import { OPENCODE_BIN, makeTempDir, startOpenCode, stopAllOpenCode } from "./opencode.ts";
 import { startBetterShare, stopAllBetterShare, type BetterShare } from "./better-share.ts";
 import { FIRST_PROMPT, toolTurn } from "./scenario.ts";
+import { eventually } from "../helpers/eventually.ts";
 
 let model: MockModel;
 let proxy: EgressProxy;
@@ -63,15 +64,13 @@ test(
     const shareId = session.id.slice(-8);
     expect(shared.share.url).toBe(`${server.url}/share/${shareId}`);
 
-    const deadline = Date.now() + 20_000;
-    let page = "";
-    while (Date.now() < deadline) {
-      const res = await server.request("GET", `/share/${shareId}`);
-      page = await res.text();
-      if (res.status === 200 && page.includes("greet.sh")) break;
-      await Bun.sleep(200);
-    }
-    expect(page).toContain("Create greet.sh that prints a greeting");
+    const page = await eventually(
+      "the share page to show the session",
+      () => server.page(shareId),
+      (p) => p.status === 200 && p.html.includes("greet.sh"),
+      { timeoutMs: 20_000 },
+    );
+    expect(page.html).toContain("Create greet.sh that prints a greeting");
     // Nothing went to opncd.ai or anywhere else off the machine.
     expect(proxy.foreign()).toEqual([]);
   },

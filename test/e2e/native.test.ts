@@ -2,9 +2,6 @@
 // better-share shares, syncs, imports and unshares through OpenCode's own
 // native protocol, and nothing leaves the machine but registry traffic.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Database } from "bun:sqlite";
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { startMockModel, type MockModel } from "./mock-model.ts";
 import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
 import {
@@ -16,6 +13,7 @@ import {
   type OpenCode,
 } from "./opencode.ts";
 import { startBetterShare, stopAllBetterShare, type BetterShare } from "./better-share.ts";
+import { eventually } from "../helpers/eventually.ts";
 import {
   FIRST_PROMPT,
   SECOND_PROMPT,
@@ -37,7 +35,7 @@ let events: EventStream;
 const PAGE_DEADLINE_MS = 8_000;
 
 let sessionId = "";
-let pageAfterSecondTurn: Promise<{ status: number; html: string; at: number }> | undefined;
+let pageAfterSecondTurn: Promise<{ status: number; html: string }> | undefined;
 let shareId = "";
 let shareUrl = "";
 
@@ -60,46 +58,6 @@ afterAll(async () => {
   await proxy?.stop();
   await model?.stop();
 }, 60_000);
-
-async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await Bun.sleep(250);
-    value = await read();
-  }
-  return value;
-}
-
-async function shareData(): Promise<{ status: number; body: any }> {
-  const res = await server.request("GET", `/api/share/${shareId}`);
-  const text = await res.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {}
-  return { status: res.status, body };
-}
-
-/** What the embedded store holds for the share: its row, its native items, any blob file. */
-function stored() {
-  const db = new Database(join(server.dataDir, "better-share.sqlite"), { readonly: true });
-  try {
-    const row = db.query("SELECT share_id, session_id FROM shares WHERE share_id = ?").get(shareId);
-    const { n } = db.query("SELECT COUNT(*) AS n FROM share_items WHERE share_id = ?").get(shareId) as { n: number };
-    const blobs = join(server.dataDir, "blobs");
-    const files = existsSync(blobs)
-      ? readdirSync(blobs, { recursive: true }).map(String).filter((f) => f.includes(shareId))
-      : [];
-    return { row, items: n, files };
-  } finally {
-    db.close();
-  }
-}
 
 const sameMessages = (a: MessageWithParts[], b: MessageWithParts[]) =>
   Bun.deepEquals(normalize(a), normalize(b), true);
@@ -149,20 +107,22 @@ describe("zero-plugin sharing with OpenCode's native protocol", () => {
       model.push(secondTurn());
       await opencode.prompt(sessionId, SECOND_PROMPT);
       pageAfterSecondTurn = eventually(
-        async () => {
-          const res = await server.request("GET", `/share/${shareId}`);
-          return { status: res.status, html: await res.text(), at: Date.now() };
-        },
+        "the share page to show the second turn",
+        () => server.page(shareId),
         (p) => p.status === 200 && p.html.includes(SECOND_TURN_MARKER),
-        PAGE_DEADLINE_MS,
+        { timeoutMs: PAGE_DEADLINE_MS },
       );
+      // Awaited, and its failure reported, by the share page test below.
+      pageAfterSecondTurn.catch(() => {});
       expect(JSON.stringify(await opencode.messages(sessionId))).toContain(SECOND_TURN_MARKER);
 
       // OpenCode debounces its syncs (~1 s) and may still touch a message after
       // the turn returns, so both sides are read again on every poll.
       const both = await eventually(
-        async () => ({ local: await opencode.messages(sessionId), remote: await shareData() }),
+        "better-share to hold every message and part OpenCode has",
+        async () => ({ local: await opencode.messages(sessionId), remote: await server.shareData(shareId) }),
         ({ local, remote }) => remote.status === 200 && sameMessages(remote.body.messages ?? [], local),
+        { timeoutMs: 15_000 },
       );
       const { local, remote } = both;
       expect(remote.status).toBe(200);
@@ -224,8 +184,8 @@ describe("zero-plugin sharing with OpenCode's native protocol", () => {
     "/unshare removes the share: row, items and blob are gone, API and page answer 404",
     async () => {
       expect(shareId).not.toBe("");
-      const before = stored();
-      expect(before.row).toEqual({ share_id: shareId, session_id: sessionId });
+      const before = server.stored(shareId);
+      expect(before.row).toEqual({ share_id: shareId, session_id: sessionId, owner: null });
       expect(before.items).toBeGreaterThan(0);
       const seen = events.events.length;
       await opencode.unshare(sessionId);
@@ -247,7 +207,7 @@ describe("zero-plugin sharing with OpenCode's native protocol", () => {
       expect(data.status).toBe(404);
       const page = await server.request("GET", `/share/${shareId}`);
       expect(page.status).toBe(404);
-      expect(stored()).toEqual({ row: null, items: 0, files: [] });
+      expect(server.stored(shareId)).toEqual({ row: null, items: 0, files: [] });
     },
     60_000,
   );

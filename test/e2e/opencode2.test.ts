@@ -21,6 +21,7 @@ import { startMockModel, type MockModel, type Turn } from "./mock-model.ts";
 import { makeTempDir, REPO_ROOT, removeTempDir, stopAllOpenCode } from "./opencode.ts";
 import { OPENCODE2_BIN, startOpenCode2, type OpenCode2 } from "./opencode2.ts";
 import { buildPlugin } from "./plugin-build.ts";
+import { eventually } from "../helpers/eventually.ts";
 
 const BUILD_DIR = makeTempDir("better-share-e2e-plugin2-");
 const BINARY = join(REPO_ROOT, "better-share");
@@ -44,17 +45,6 @@ function toolTurn(): Turn {
 function pluginLog(): string[] {
   const path = join(opencode.dataHome, "opencode", "better-share", "better-share.log");
   return existsSync(path) ? readFileSync(path, "utf8").split("\n").filter(Boolean) : [];
-}
-
-async function eventually<T>(get: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let value = await get();
-  while (!ok(value)) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)?.slice(0, 500)}`);
-    await Bun.sleep(200);
-    value = await get();
-  }
-  return value;
 }
 
 /** The plugin's 2.x reader, pointed at the 2.x server's HTTP API instead of a plugin context. */
@@ -100,7 +90,7 @@ describe("OpenCode 2 (2.0 preview CLI 1.18.18) with the plugin installed", () =>
   let messages: V2Message[];
 
   test("the plugin loads and a turn with tool calls completes; without the command API the plugin says so in one line", async () => {
-    const lines = await eventually(pluginLog, (l) => l.length > 0, 30_000, "the plugin's first log line");
+    const lines = await eventually("the plugin's first log line", pluginLog, (l) => l.length > 0, { timeoutMs: 30_000 });
     const hasCommandApi = lines.some((l) => l.includes("better-share ready"));
 
     const session = await opencode.createSession();
@@ -129,19 +119,15 @@ describe("OpenCode 2 (2.0 preview CLI 1.18.18) with the plugin installed", () =>
     // A build with the 2.x command API: the whole flow through OpenCode itself.
     await opencode.command(sessionId, "share");
     const shareId = sessionId.slice(-8);
-    await eventually(() => server.request("GET", `/api/share/${shareId}`).then((r) => r.status), (s) => s === 200, 30_000, "the share");
+    const within = { timeoutMs: 30_000 };
+    await eventually("the share", () => server.shareData(shareId), (d) => d.status === 200, within);
     model.push([{ text: "A second answer." }]);
     await opencode.prompt(sessionId, "Say something else.");
-    await eventually(
-      () => server.request("GET", `/api/share/${shareId}`).then((r) => r.text()),
-      (t) => t.includes("A second answer."),
-      30_000,
-      "the synced turn",
-    );
+    await eventually("the synced turn", () => server.shareData(shareId), (d) => JSON.stringify(d.body).includes("A second answer."), within);
     await opencode.command(sessionId, "shares");
-    await eventually(() => opencode.messages(sessionId), (m) => JSON.stringify(m).includes("Shared sessions (1)"), 30_000, "the /shares note");
+    await eventually("the /shares note", () => opencode.messages(sessionId), (m) => JSON.stringify(m).includes("Shared sessions (1)"), within);
     await opencode.command(sessionId, "unshare");
-    await eventually(() => server.request("GET", `/api/share/${shareId}`).then((r) => r.status), (s) => s === 404, 30_000, "the unshare");
+    await eventually("the unshare", () => server.shareData(shareId), (d) => d.status === 404, within);
   }, 150_000);
 
   test("the transcript it produced, read into the 2.x upload shape by the plugin's reader, uploads to the compiled server and renders as a share page", async () => {
@@ -162,12 +148,11 @@ describe("OpenCode 2 (2.0 preview CLI 1.18.18) with the plugin installed", () =>
 
     // What was uploaded comes back unchanged, and renders as a whole page:
     // the prompt, the tool call with its output, the answer.
-    const stored = await server.request("GET", `/api/share/${built.shareId}`);
+    const stored = await server.shareData(built.shareId);
     expect(stored.status).toBe(200);
-    expect(await stored.json()).toEqual(JSON.parse(new TextDecoder().decode(bytes)));
-    const page = await server.request("GET", `/share/${built.shareId}`);
-    const html = await page.text();
-    expect(page.status).toBe(200);
+    expect(stored.body).toEqual(JSON.parse(new TextDecoder().decode(bytes)));
+    const { status, html } = await server.page(built.shareId);
+    expect(status).toBe(200);
     expect(html).toContain(PROMPT);
     expect(html).toContain("echo hi");
     expect(html).toContain(ANSWER);

@@ -5,7 +5,7 @@
 // presigned upload, never to opncd.ai.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { startMockModel, type MockModel, type Turn } from "./mock-model.ts";
 import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
@@ -18,8 +18,9 @@ import {
   type MessageWithParts,
   type OpenCode,
 } from "./opencode.ts";
-import { startBetterShare, stopAllBetterShare, type BetterShare } from "./better-share.ts";
+import { startBetterShare, stopAllBetterShare, type BetterShare, type ShareData } from "./better-share.ts";
 import { buildPlugin } from "./plugin-build.ts";
+import { eventually } from "../helpers/eventually.ts";
 import { FIRST_PROMPT, SECOND_PROMPT, SECOND_TURN_MARKER, normalize, outline, secondTurn, toolTurn } from "./scenario.ts";
 import { redact } from "../../plugin/src/redact.ts";
 import { freshDatabase } from "../helpers/postgres.ts";
@@ -81,32 +82,13 @@ function leakyTurn(marker: string): Turn {
   ];
 }
 
-async function shareData(shareId: string, target: BetterShare = server): Promise<any | undefined> {
-  const res = await target.request("GET", `/api/share/${shareId}`);
-  return res.ok ? res.json() : undefined;
-}
+const served = (d: ShareData) => d.status === 200;
+const mentions = (text: string) => (d: ShareData) => d.status === 200 && JSON.stringify(d.body).includes(text);
+const gone = (d: ShareData) => d.status === 404;
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = SYNC_DEADLINE_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await probe().catch(() => undefined);
-    if (last !== undefined) return last;
-    await Bun.sleep(200);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
-
-function stored(shareId: string) {
-  const db = new Database(join(server.dataDir, "better-share.sqlite"), { readonly: true });
-  try {
-    const row = db.query("SELECT share_id FROM shares WHERE share_id = ?").get(shareId);
-    const blobs = join(server.dataDir, "blobs");
-    const files = existsSync(blobs) ? readdirSync(blobs, { recursive: true }).map(String).filter((f) => f.includes(shareId)) : [];
-    return { row, files };
-  } finally {
-    db.close();
-  }
+/** Waits until `target` answers for share `id` the way `done` wants, within the sync deadline unless told. */
+function untilShare(what: string, target: BetterShare, id: string, done: (d: ShareData) => boolean, timeoutMs = SYNC_DEADLINE_MS) {
+  return eventually(what, () => target.shareData(id), done, { timeoutMs });
 }
 
 const storeFile = (oc: OpenCode) => join(oc.home, "xdg/data/opencode/better-share/shares.json");
@@ -141,12 +123,11 @@ describe("plugin, native mode: OpenCode 1.18's own /share through the loopback a
       expect(shared.share.url).toBe(`${server.url}/share/${shareId}`);
 
       const want = await expected(opencode, sessionId);
-      const blob = await eventually("the blob to equal OpenCode's session", async () => {
-        const data = await shareData(shareId);
-        return data && Bun.deepEquals(normalize(data.messages), normalize(want), true) ? data : undefined;
-      }).catch(async (err) => {
-        const data = await shareData(shareId);
-        throw new Error(`${err.message}\nblob: ${outline(data?.messages ?? []).join("\n")}\nopencode: ${outline(want).join("\n")}`);
+      const { body: blob } = await untilShare("the blob to equal OpenCode's session", server, shareId, (d) =>
+        served(d) && Bun.deepEquals(normalize(d.body.messages), normalize(want), true),
+      ).catch(async (err) => {
+        const data = await server.shareData(shareId);
+        throw new Error(`${err.message}\nblob: ${outline(data.body?.messages ?? []).join("\n")}\nopencode: ${outline(want).join("\n")}`);
       });
       expect(blob.shareId).toBe(shareId);
       expect(blob.sessionId).toBe(sessionId);
@@ -192,9 +173,7 @@ describe("plugin, native mode: OpenCode 1.18's own /share through the loopback a
     async () => {
       model.push(secondTurn());
       await opencode.prompt(sessionId, SECOND_PROMPT);
-      await eventually("the second turn in the blob", async () =>
-        JSON.stringify(await shareData(shareId)).includes(SECOND_TURN_MARKER) ? true : undefined,
-      );
+      await untilShare("the second turn in the blob", server, shareId, mentions(SECOND_TURN_MARKER));
     },
     120_000,
   );
@@ -205,9 +184,7 @@ describe("plugin, native mode: OpenCode 1.18's own /share through the loopback a
       opencode = await opencode.restart();
       model.push([{ text: "Third turn after restart." }]);
       await opencode.prompt(sessionId, "One more thing.");
-      await eventually("the third turn in the blob", async () =>
-        JSON.stringify(await shareData(shareId)).includes("Third turn after restart") ? true : undefined,
-      );
+      await untilShare("the third turn in the blob", server, shareId, mentions("Third turn after restart"));
     },
     180_000,
   );
@@ -220,11 +197,7 @@ describe("plugin, native mode: OpenCode 1.18's own /share through the loopback a
       await opencode.prompt(sessionId, "Keep going while the server is away.");
       await Bun.sleep(1500);
       server = await server.restart();
-      await eventually(
-        "the outage turn in the blob",
-        async () => (JSON.stringify(await shareData(shareId)).includes("Written during the outage") ? true : undefined),
-        30_000,
-      );
+      await untilShare("the outage turn in the blob", server, shareId, mentions("Written during the outage"), 30_000);
     },
     120_000,
   );
@@ -232,13 +205,11 @@ describe("plugin, native mode: OpenCode 1.18's own /share through the loopback a
   test(
     "/unshare deletes row and blob; API and page answer 404",
     async () => {
-      expect(stored(shareId).row).not.toBeNull();
+      expect(server.stored(shareId).row).not.toBeNull();
       await opencode.unshare(sessionId);
-      await eventually("the share to be gone", async () =>
-        (await server.request("GET", `/api/share/${shareId}`)).status === 404 ? true : undefined,
-      );
+      await untilShare("the share to be gone", server, shareId, gone);
       expect((await server.request("GET", `/share/${shareId}`)).status).toBe(404);
-      expect(stored(shareId)).toEqual({ row: null, files: [] });
+      expect(server.stored(shareId)).toEqual({ row: null, items: 0, files: [] });
       expect(JSON.parse(readFileSync(storeFile(opencode), "utf8")).shares[sessionId]).toBeUndefined();
     },
     60_000,
@@ -283,7 +254,7 @@ describe("plugin, commands mode forced on OpenCode 1.18, loaded from the ./serve
       const note = messages.flatMap((m) => m.parts).find((p) => p.type === "text" && p.text.includes(url));
       expect(note?.ignored).toBe(true);
       expect(note?.synthetic).toBeFalsy();
-      await eventually("the blob", async () => ((await shareData(shareId))?.messages.length ? true : undefined));
+      await untilShare("the blob", server, shareId, (d) => served(d) && d.body.messages.length > 0);
       expect(model.requests.filter((r) => r.kind === "agent").length).toBe(calls);
 
       // The next real turn does not send the note to the model.
@@ -305,7 +276,7 @@ describe("plugin, commands mode forced on OpenCode 1.18, loaded from the ./serve
 
       await opencode.command(sessionId, "unshare");
       expect((await server.request("GET", `/api/share/${shareId}`)).status).toBe(404);
-      expect(stored(shareId)).toEqual({ row: null, files: [] });
+      expect(server.stored(shareId)).toEqual({ row: null, items: 0, files: [] });
       messages = await opencode.messages(sessionId);
       expect(messages.flatMap((m) => m.parts).some((p) => p.type === "text" && p.text.includes("Unshared"))).toBe(true);
     },
@@ -320,12 +291,10 @@ describe("plugin, commands mode forced on OpenCode 1.18, loaded from the ./serve
       await opencode.prompt(session.id, "Say something.");
       await opencode.command(session.id, "share");
       const id = session.id.slice(-8);
-      await eventually("the blob", async () => ((await shareData(id)) ? true : undefined));
+      await untilShare("the blob", server, id, served);
       await opencode.json("DELETE", `/session/${session.id}`);
-      await eventually("the share to be gone", async () =>
-        (await server.request("GET", `/api/share/${id}`)).status === 404 ? true : undefined,
-      );
-      expect(stored(id)).toEqual({ row: null, files: [] });
+      await untilShare("the share to be gone", server, id, gone);
+      expect(server.stored(id)).toEqual({ row: null, items: 0, files: [] });
     },
     60_000,
   );
@@ -371,21 +340,16 @@ describe("plugin against better-share on Postgres + an S3-protocol store (presig
       const shared = await opencode.share(session.id);
       expect(shared.share.url).toBe(`${pgServer.url}/share/${id}`);
       const want = await expected(opencode, session.id);
-      await eventually("the blob in S3 to equal OpenCode's session", async () => {
-        const data = await shareData(id, pgServer);
-        return data && Bun.deepEquals(normalize(data.messages), normalize(want), true) ? true : undefined;
-      });
+      await untilShare("the blob in S3 to equal OpenCode's session", pgServer, id, (d) =>
+        served(d) && Bun.deepEquals(normalize(d.body.messages), normalize(want), true),
+      );
 
       model.push(secondTurn());
       await opencode.prompt(session.id, SECOND_PROMPT);
-      await eventually("the second turn in S3", async () =>
-        JSON.stringify(await shareData(id, pgServer)).includes(SECOND_TURN_MARKER) ? true : undefined,
-      );
+      await untilShare("the second turn in S3", pgServer, id, mentions(SECOND_TURN_MARKER));
 
       await opencode.unshare(session.id);
-      await eventually("the share to be gone", async () =>
-        (await pgServer.request("GET", `/api/share/${id}`)).status === 404 ? true : undefined,
-      );
+      await untilShare("the share to be gone", pgServer, id, gone);
       expect((await pgServer.request("GET", `/share/${id}`)).status).toBe(404);
     },
     240_000,
@@ -477,18 +441,11 @@ describe("plugin against a server that only lets token holders create (CREATE_AC
       const id = session.id.slice(-8);
       await oc.prompt(session.id, "Say something short.");
       await oc.command(session.id, "share");
-      await eventually("the blob", async () =>
-        JSON.stringify(await shareData(id, tokenServer)).includes("Shared with a token") ? true : undefined,
-      );
-      const db = new Database(join(tokenServer.dataDir, "better-share.sqlite"), { readonly: true });
-      try {
-        expect(db.query("SELECT owner FROM shares WHERE share_id = ?").get(id)).toEqual({ owner: "e2e-user" });
-      } finally {
-        db.close();
-      }
+      await untilShare("the blob", tokenServer, id, mentions("Shared with a token"));
+      expect(tokenServer.stored(id).row?.owner).toBe("e2e-user");
       // The token never reached the server's log or the uploaded session.
       expect(tokenServer.output()).not.toContain(token);
-      expect(JSON.stringify(await shareData(id, tokenServer))).not.toContain(token);
+      expect(JSON.stringify((await tokenServer.shareData(id)).body)).not.toContain(token);
 
       tokens("revoke", "e2e-user");
       model.push([{ text: "After the revocation." }]);
@@ -507,9 +464,7 @@ describe("plugin against a server that only lets token holders create (CREATE_AC
       // The share made before the revocation keeps syncing: it is authorised by its own secret.
       model.push([{ text: "Still syncing after the revocation." }]);
       await oc.prompt(session.id, "Continue.");
-      await eventually("the sync after the revocation", async () =>
-        JSON.stringify(await shareData(id, tokenServer)).includes("Still syncing after the revocation") ? true : undefined,
-      );
+      await untilShare("the sync after the revocation", tokenServer, id, mentions("Still syncing after the revocation"));
     },
     500_000,
   );

@@ -7,6 +7,7 @@ import { S3BlobStore } from "../../src/stores/blob-store.s3.ts";
 import { startS3 } from "../helpers/s3.ts";
 import { blobStoreContract, put } from "./blob-store.contract.ts";
 import { tempDir } from "../helpers/tmp.ts";
+import { eventually } from "../helpers/eventually.ts";
 
 /** Serves a DiskBlobStore's upload route on a real port, as the server does. */
 function serveDisk() {
@@ -130,8 +131,7 @@ describe("disk blob store specifics", () => {
       // @ts-ignore Bun accepts duplex for streaming bodies
       const upload = fetch(url, { method: "PUT", body, headers: { "content-length": "6" }, duplex: "half" });
       const tmp = join(dir, "blobs", "tmp");
-      const deadline = Date.now() + 10_000;
-      while (readdirSync(tmp).length === 0 && Date.now() < deadline) await Bun.sleep(10);
+      await eventually("the upload to reach the temp dir", () => readdirSync(tmp).length > 0, Boolean, { intervalMs: 10 });
       expect(readdirSync(tmp).length).toBe(1);
       expect(readdirSync(join(dir, "blobs", "sessions"))).toEqual([]);
       release();

@@ -3,6 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { ApiError } from "../../src/core/errors.ts";
 import { Circuit, withCircuit } from "../../src/stores/circuit.ts";
+import { eventually } from "../helpers/eventually.ts";
 
 class FakeStore {
   up = true;
@@ -40,13 +41,8 @@ function setup() {
   return { fake, circuit, store, changes };
 }
 
-async function until(cond: () => boolean, ms = 2000) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await Bun.sleep(5);
-  }
-}
+// The circuit's own timings are tens of milliseconds: poll at its pace.
+const quickly = { timeoutMs: 2000, intervalMs: 5 };
 
 describe("circuit breaker", () => {
   test("a call that fails while the store answers pings leaves the circuit closed", async () => {
@@ -63,7 +59,7 @@ describe("circuit breaker", () => {
     const { store, circuit, fake, changes } = setup();
     fake.up = false;
     await expect(store.get("x")).rejects.toThrow("ECONNREFUSED");
-    await until(() => circuit.isOpen);
+    await eventually("the circuit to open", () => circuit.isOpen, Boolean, quickly);
     const before = fake.calls;
     const err = await store.get("y").catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
@@ -89,9 +85,9 @@ describe("circuit breaker", () => {
     const { store, circuit, fake, changes } = setup();
     fake.up = false;
     await store.get("x").catch(() => {});
-    await until(() => circuit.isOpen);
+    await eventually("the circuit to open", () => circuit.isOpen, Boolean, quickly);
     fake.up = true;
-    await until(() => !circuit.isOpen);
+    await eventually("the circuit to close", () => !circuit.isOpen, Boolean, quickly);
     expect(changes).toEqual(["open", "closed"]);
     expect(await store.get("x")).toBe("value x");
     await store.close();
@@ -101,7 +97,7 @@ describe("circuit breaker", () => {
     const { store, circuit, fake } = setup();
     fake.up = false;
     await store.get("x").catch(() => {});
-    await until(() => circuit.isOpen);
+    await eventually("the circuit to open", () => circuit.isOpen, Boolean, quickly);
     expect(store.label()).toBe("sync method");
     await store.close();
     expect(fake.closed).toBe(true);

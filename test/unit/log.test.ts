@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { bufferedLogger, lineLogger, loggedPath, MAX_LOGGED_PATH } from "../../src/log.ts";
+import { eventually } from "../helpers/eventually.ts";
 
 const entry = { method: "GET", route: "/share/:id", path: "/share/abcd1234", status: 200, ms: 1.234, shareId: "abcd1234" };
 
@@ -39,8 +40,7 @@ describe("bufferedLogger", () => {
     const log = bufferedLogger("text", { write: (c) => void writes.push(c) });
     for (let i = 0; i < 500; i++) log.access({ ...entry, path: `/p${i}` });
     expect(writes.length).toBe(0);
-    const deadline = Date.now() + 5000;
-    while (writes.join("").split("\n").length < 501 && Date.now() < deadline) await Bun.sleep(10);
+    await eventually("the 500 lines to be written", () => writes.join("").split("\n").length >= 501, Boolean, { timeoutMs: 5000, intervalMs: 10 });
     const lines = writes.join("").trimEnd().split("\n");
     expect(lines.length).toBe(500);
     expect(lines.map((l) => l.split(" ")[1])).toEqual(Array.from({ length: 500 }, (_, i) => `/p${i}`));

@@ -7,6 +7,7 @@ import { DiskBlobStore } from "../../src/stores/blob-store.disk.ts";
 import { SqliteShareStore } from "../../src/stores/share-store.sqlite.ts";
 import { shareDataFixture as fixture } from "../helpers/fixtures.ts";
 import { tempDir } from "../helpers/tmp.ts";
+import { eventually } from "../helpers/eventually.ts";
 
 async function setup() {
   const dir = tempDir("bs-svc-");
@@ -58,7 +59,7 @@ describe("the snapshot cache (ShareSource) behind ShareService", () => {
     // Past half the interval the stale snapshot answers at once; the background revalidation brings v2.
     expect(title(await svc.cache.lookup("Cache002"))).toBe(fixture.session.title);
     // The revalidation runs in the background: wait for its notice (bounded) rather than a fixed time.
-    for (let i = 0; i < 200 && heard.length === 0; i++) await Bun.sleep(10);
+    await eventually("the revalidation's notice", () => heard.length > 0, Boolean, { timeoutMs: 2000, intervalMs: 10 });
     expect(title(await svc.cache.lookup("Cache002"))).toBe("v2");
     expect(heard).toEqual(["Cache002"]);
   });

@@ -2,6 +2,7 @@
 // reaches the store at most every few seconds and at shutdown.
 import { describe, expect, test } from "bun:test";
 import { isReaderRequest, ViewCounter } from "../../src/core/views.ts";
+import { eventually } from "../helpers/eventually.ts";
 
 const get = (headers: Record<string, string> = {}, method = "GET") => new Request("http://x/share/AAAAAAAA", { method, headers });
 
@@ -99,7 +100,7 @@ describe("ViewCounter", () => {
     const v = new ViewCounter(store);
     v.start(20);
     v.count("AAAAAAAA");
-    for (let i = 0; i < 200 && store.writes.length === 0; i++) await Bun.sleep(10);
+    await eventually("the timer's flush", () => store.writes.length > 0, Boolean, { timeoutMs: 2000, intervalMs: 10 });
     expect(store.writes).toEqual([[["AAAAAAAA", 1]]]);
     v.count("BBBBBBBB");
     await v.stop();
