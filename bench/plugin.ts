@@ -41,8 +41,9 @@ import { dirname, join } from "node:path";
 import { buildBinary } from "../test/helpers/binary.ts";
 import { startMockModel, type MockModel, type Turn } from "../test/e2e/mock-model.ts";
 import { startEgressProxy } from "../test/e2e/egress-proxy.ts";
-import { REPO_ROOT, makeTempDir, removeTempDir, sharedCacheDir, startOpenCode, stopAllOpenCode, type OpenCode } from "../test/e2e/opencode.ts";
-import { startBetterShare, stopAllBetterShare, type BetterShare } from "../test/e2e/better-share.ts";
+import { sharedCacheDir, startOpenCode, type OpenCode } from "../test/e2e/opencode.ts";
+import { startBetterShare, type BetterShare } from "../test/e2e/better-share.ts";
+import { REPO_ROOT, makeTempDir, removeTempDir, stopAllChildren } from "../test/e2e/processes.ts";
 import { fmt, table, median } from "./lib.ts";
 
 const SIZES: Size[] = [
@@ -371,7 +372,7 @@ try {
   console.error(err);
 } finally {
   // Every step runs even when an earlier one fails.
-  const steps = [stopAllOpenCode, stopAllBetterShare, proxy.stop, model.stop, () => removeTempDir(BUILD_DIR), cleanBin, () => cacheDir && removeStrays(cacheDir)];
+  const steps = [stopAllChildren, proxy.stop, model.stop, () => removeTempDir(BUILD_DIR), cleanBin, () => cacheDir && removeStrays(cacheDir)];
   for (const step of steps) await Promise.resolve().then(step).catch((err) => console.error("cleanup:", err));
 }
 if (failed) process.exit(1);

@@ -3,8 +3,17 @@
 import { Database } from "bun:sqlite";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Subprocess } from "bun";
-import { freePort, makeTempDir, removeTempDir, REPO_ROOT, trackChild } from "./opencode.ts";
+import { freePort } from "../helpers/net.ts";
+import {
+  REPO_ROOT,
+  answers,
+  httpClient,
+  makeTempDir,
+  removeTempDir,
+  spawnChild,
+  waitForChild,
+  type RunningChild,
+} from "./processes.ts";
 
 export type BetterShareOptions = {
   /** Path to a compiled `better-share` binary; `bun src/cli.ts` otherwise. */
@@ -21,21 +30,17 @@ export type BetterShareOptions = {
   startTimeoutMs?: number;
 };
 
-export type BetterShare = {
-  url: string;
+export type BetterShare = RunningChild & {
   port: number;
   dataDir: string;
   options: BetterShareOptions;
-  output(): string;
-  /** GET/POST against the server; path starts with "/". */
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   /** GET /api/share/:id: the status and the body (parsed JSON, or the text when it is not JSON). */
   shareData(shareId: string): Promise<ShareData>;
   /** GET /share/:id: the status and the HTML. */
   page(shareId: string): Promise<{ status: number; html: string }>;
   /** What the embedded store (SQLite + disk) holds for a share: its row, its native items, its blob files. */
   stored(shareId: string): StoredShare;
-  stop(): Promise<number | null>;
+  stop(): Promise<void>;
   restart(): Promise<BetterShare>;
   dispose(): Promise<void>;
 };
@@ -49,8 +54,6 @@ export type StoredShare = {
   files: string[];
 };
 
-const running = new Set<BetterShare>();
-
 function readStored(dataDir: string, shareId: string): StoredShare {
   const db = new Database(join(dataDir, "better-share.sqlite"), { readonly: true });
   try {
@@ -62,12 +65,6 @@ function readStored(dataDir: string, shareId: string): StoredShare {
   } finally {
     db.close();
   }
-}
-
-/** Stops every server this module started and removes their data dirs; for afterAll. */
-export async function stopAllBetterShare(): Promise<void> {
-  await Promise.all([...running].map((s) => s.dispose()));
-  running.clear();
 }
 
 export async function startBetterShare(options: BetterShareOptions = {}): Promise<BetterShare> {
@@ -89,53 +86,24 @@ export async function startBetterShare(options: BetterShareOptions = {}): Promis
     ...(options.s3 ?? {}),
     ...(options.env ?? {}),
   };
-  const out: string[] = [];
-  const proc: Subprocess = Bun.spawn(cmd, { cwd: REPO_ROOT, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  trackChild(proc);
-  const echo = Boolean(options.log || process.env.E2E_LOG);
-  for (const stream of [proc.stdout, proc.stderr] as ReadableStream<Uint8Array>[]) {
-    (async () => {
-      const reader = stream.getReader();
-      const decoder = new TextDecoder();
-      while (true) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        const text = decoder.decode(value, { stream: true });
-        out.push(text);
-        if (out.length > 4000) out.splice(0, out.length - 4000);
-        if (echo) process.stderr.write(`[better-share] ${text}`);
-      }
-    })().catch(() => {});
+  const child = spawnChild(cmd, { cwd: REPO_ROOT, env, label: "better-share", log: options.log });
+  try {
+    await waitForChild(child, "better-share answering /api/health", answers(`${url}/api/health`), options.startTimeoutMs ?? 30_000, 150);
+  } catch (error) {
+    await child.stop();
+    if (!options.dataDir) removeTempDir(dataDir);
+    throw error;
   }
-  const output = () => out.join("");
-
-  const stop = async (): Promise<number | null> => {
-    if (proc.exitCode === null && proc.signalCode === null) {
-      proc.kill("SIGTERM");
-      const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(10_000).then(() => false)]);
-      if (!exited) {
-        proc.kill("SIGKILL");
-        await proc.exited;
-      }
-    }
-    return proc.exitCode;
-  };
-
-  const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    fetch(url + path, {
-      method,
-      headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
-    });
+  const { request, json } = httpClient("better-share", url, { timeoutMs: 30_000 });
 
   const server: BetterShare = {
     url,
     port,
     dataDir,
     options,
-    output,
+    output: child.output,
     request,
+    json,
     shareData: async (shareId) => {
       const res = await request("GET", `/api/share/${shareId}`);
       const text = await res.text();
@@ -150,10 +118,8 @@ export async function startBetterShare(options: BetterShareOptions = {}): Promis
       return { status: res.status, html: await res.text() };
     },
     stored: (shareId) => readStored(dataDir, shareId),
-    stop: async () => {
-      running.delete(server);
-      return stop();
-    },
+    // Its own grace: a server flushes view counts and finishes requests before it exits.
+    stop: () => child.stop(10_000),
     restart: async () => {
       await server.stop();
       return startBetterShare({ ...options, dataDir, port });
@@ -163,24 +129,5 @@ export async function startBetterShare(options: BetterShareOptions = {}): Promis
       removeTempDir(dataDir);
     },
   };
-  running.add(server);
-
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
-  while (true) {
-    if (proc.exitCode !== null) {
-      running.delete(server);
-      if (!options.dataDir) removeTempDir(dataDir);
-      throw new Error(`better-share exited with ${proc.exitCode} before answering /api/health:\n${output()}`);
-    }
-    try {
-      const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) break;
-    } catch {}
-    if (Date.now() > deadline) {
-      await server.dispose();
-      throw new Error(`better-share did not answer /api/health within the timeout:\n${output()}`);
-    }
-    await Bun.sleep(150);
-  }
   return server;
 }

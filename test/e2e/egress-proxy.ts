@@ -71,6 +71,22 @@ export async function startEgressProxy(options: EgressProxyOptions = {}): Promis
     );
   };
 
+  /** Connects to host:port, writes `preamble` to one side and what the client sent after its head to the other, then pipes both ways. */
+  const forward = (client: net.Socket, host: string, port: number, preamble: { toClient?: string; toUpstream?: string }, rest: Buffer) => {
+    const upstream = net.connect(port, host, () => {
+      if (preamble.toClient) client.write(preamble.toClient);
+      if (preamble.toUpstream) upstream.write(preamble.toUpstream);
+      if (rest.length) upstream.write(rest);
+      upstream.pipe(client);
+      client.pipe(upstream);
+      client.resume();
+    });
+    sockets.add(upstream);
+    upstream.on("close", () => sockets.delete(upstream));
+    upstream.on("error", () => client.destroy());
+    client.on("close", () => upstream.destroy());
+  };
+
   const server = net.createServer((client) => {
     sockets.add(client);
     client.on("close", () => sockets.delete(client));
@@ -93,18 +109,7 @@ export async function startEgressProxy(options: EgressProxyOptions = {}): Promis
       if (method.toUpperCase() === "CONNECT") {
         const { host, port } = splitHostPort(target, 443);
         if (!record("CONNECT", host, port)) return refuse(client, host);
-        const upstream = net.connect(port, host, () => {
-          client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-          if (rest.length) upstream.write(rest);
-          upstream.pipe(client);
-          client.pipe(upstream);
-          client.resume();
-        });
-        sockets.add(upstream);
-        upstream.on("close", () => sockets.delete(upstream));
-        upstream.on("error", () => client.destroy());
-        client.on("close", () => upstream.destroy());
-        return;
+        return forward(client, host, port, { toClient: "HTTP/1.1 200 Connection Established\r\n\r\n" }, rest);
       }
 
       let url: URL;
@@ -118,19 +123,9 @@ export async function startEgressProxy(options: EgressProxyOptions = {}): Promis
       if (!record(method, url.hostname, port)) return refuse(client, url.hostname);
       // One request per upstream connection keeps the forwarding trivially correct.
       const headers = headerLines.filter((l) => !/^(proxy-connection|connection|keep-alive):/i.test(l));
-      const upstream = net.connect(port, url.hostname, () => {
-        upstream.write(
-          `${method} ${url.pathname}${url.search} HTTP/1.1\r\n${[...headers, "Connection: close"].join("\r\n")}\r\n\r\n`,
-        );
-        if (rest.length) upstream.write(rest);
-        upstream.pipe(client);
-        client.pipe(upstream);
-        client.resume();
-      });
-      sockets.add(upstream);
-      upstream.on("close", () => sockets.delete(upstream));
-      upstream.on("error", () => client.destroy());
-      client.on("close", () => upstream.destroy());
+      forward(client, url.hostname, port, {
+        toUpstream: `${method} ${url.pathname}${url.search} HTTP/1.1\r\n${[...headers, "Connection: close"].join("\r\n")}\r\n\r\n`,
+      }, rest);
     };
     client.on("data", onData);
   });

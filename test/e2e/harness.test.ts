@@ -3,9 +3,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startMockModel, type MockModel } from "./mock-model.ts";
-import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
-import { startOpenCode, stopAllOpenCode, type OpenCode } from "./opencode.ts";
+import type { MockModel } from "./mock-model.ts";
+import type { EgressProxy } from "./egress-proxy.ts";
+import { startOpenCode, type OpenCode } from "./opencode.ts";
+import { startStack, stopStack } from "./stack.ts";
 import { toolParts } from "./scenario.ts";
 
 let model: MockModel;
@@ -13,16 +14,11 @@ let proxy: EgressProxy;
 let opencode: OpenCode;
 
 beforeAll(async () => {
-  model = startMockModel();
-  proxy = await startEgressProxy();
+  ({ model, proxy } = await startStack({ server: false }));
   opencode = await startOpenCode({ modelBaseURL: model.baseURL, proxy });
 }, 120_000);
 
-afterAll(async () => {
-  await stopAllOpenCode();
-  await proxy?.stop();
-  await model?.stop();
-}, 30_000);
+afterAll(stopStack, 30_000);
 
 describe("e2e harness", () => {
   test(

@@ -3,12 +3,14 @@
 // it), then a real OpenCode 1.18.33 with no plugin configuration at all —
 // /share gives a page on our server, with the session on it.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { startMockModel, type MockModel } from "./mock-model.ts";
-import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
-import { OPENCODE_BIN, makeTempDir, startOpenCode, stopAllOpenCode } from "./opencode.ts";
-import { startBetterShare, stopAllBetterShare, type BetterShare } from "./better-share.ts";
+import type { MockModel } from "./mock-model.ts";
+import type { EgressProxy } from "./egress-proxy.ts";
+import { OPENCODE_BIN, prepareHome, startOpenCode } from "./opencode.ts";
+import type { BetterShare } from "./better-share.ts";
+import { makeTempDir } from "./processes.ts";
+import { startStack, stopStack } from "./stack.ts";
 import { FIRST_PROMPT, toolTurn } from "./scenario.ts";
 import { eventually } from "../helpers/eventually.ts";
 
@@ -17,27 +19,17 @@ let proxy: EgressProxy;
 let server: BetterShare;
 
 beforeAll(async () => {
-  model = startMockModel({ title: "Greeting script" });
-  proxy = await startEgressProxy();
-  server = await startBetterShare();
+  ({ model, proxy, server } = await startStack({ title: "Greeting script" }));
 }, 180_000);
 
-afterAll(async () => {
-  await stopAllOpenCode();
-  await stopAllBetterShare();
-  await proxy?.stop();
-  await model?.stop();
-}, 60_000);
+afterAll(stopStack, 60_000);
 
 test(
   "curl … /install | sh in a fresh home, then OpenCode with no plugin configured: /share gives a page on this server",
   async () => {
+    // The home startOpenCode({home: root}) will run in.
     const root = makeTempDir("better-share-e2e-install-");
-    // The layout startOpenCode uses for a home: root/home and root/xdg/config.
-    const home = join(root, "home");
-    const configHome = join(root, "xdg/config");
-    mkdirSync(home, { recursive: true });
-    mkdirSync(configHome, { recursive: true });
+    const { home, config: configHome } = prepareHome(root);
 
     const script = await (await server.request("GET", "/install")).text();
     const installed = Bun.spawnSync(["sh", "-c", script], {

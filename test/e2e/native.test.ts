@@ -2,17 +2,11 @@
 // better-share shares, syncs, imports and unshares through OpenCode's own
 // native protocol, and nothing leaves the machine but registry traffic.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startMockModel, type MockModel } from "./mock-model.ts";
-import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
-import {
-  opencodeImport,
-  startOpenCode,
-  stopAllOpenCode,
-  type EventStream,
-  type MessageWithParts,
-  type OpenCode,
-} from "./opencode.ts";
-import { startBetterShare, stopAllBetterShare, type BetterShare } from "./better-share.ts";
+import type { MockModel } from "./mock-model.ts";
+import type { EgressProxy } from "./egress-proxy.ts";
+import { opencodeImport, startOpenCode, type EventStream, type MessageWithParts, type OpenCode } from "./opencode.ts";
+import type { BetterShare } from "./better-share.ts";
+import { startStack, stopStack } from "./stack.ts";
 import { eventually } from "../helpers/eventually.ts";
 import {
   FIRST_PROMPT,
@@ -40,9 +34,7 @@ let shareId = "";
 let shareUrl = "";
 
 beforeAll(async () => {
-  model = startMockModel({ title: "Greeting script" });
-  proxy = await startEgressProxy();
-  server = await startBetterShare();
+  ({ model, proxy, server } = await startStack({ title: "Greeting script" }));
   opencode = await startOpenCode({
     modelBaseURL: model.baseURL,
     proxy,
@@ -53,10 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   events?.close();
-  await stopAllOpenCode();
-  await stopAllBetterShare();
-  await proxy?.stop();
-  await model?.stop();
+  await stopStack();
 }, 60_000);
 
 const sameMessages = (a: MessageWithParts[], b: MessageWithParts[]) =>

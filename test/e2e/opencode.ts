@@ -1,14 +1,22 @@
 // Runs the real OpenCode binary (`opencode serve`) in a sealed temp home
 // against the mock model, with all egress forced through the egress proxy, and
 // drives it over its HTTP API.
-import { mkdirSync, rmSync, existsSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import type { Subprocess } from "bun";
+import { mkdirSync, existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { EgressProxy } from "./egress-proxy.ts";
 import { freePort } from "../helpers/net.ts";
-import { tempDir } from "../helpers/tmp.ts";
+import {
+  REPO_ROOT,
+  answers,
+  chunksOf,
+  httpClient,
+  makeTempDir,
+  type RunningChild,
+  removeTempDir,
+  spawnChild,
+  waitForChild,
+} from "./processes.ts";
 
-export const REPO_ROOT = resolve(import.meta.dir, "../..");
 export const OPENCODE_BIN = join(REPO_ROOT, "node_modules/.bin/opencode");
 
 /** One `{info, parts}` entry as `GET /session/:id/message` returns it. */
@@ -27,16 +35,12 @@ export type OpenCodeOptions = {
   startTimeoutMs?: number;
 };
 
-export type OpenCode = {
-  url: string;
+export type OpenCode = RunningChild & {
   port: number;
   /** Temp root holding the home, XDG dirs and the project. */
   home: string;
   project: string;
   options: OpenCodeOptions;
-  output(): string;
-  request(method: string, path: string, body?: unknown): Promise<Response>;
-  json<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   createSession(body?: Record<string, unknown>): Promise<any>;
   getSession(id: string): Promise<any>;
   /** Sends a prompt and resolves when the whole turn (every LLM call) is done. */
@@ -61,47 +65,6 @@ export type EventStream = {
   close(): void;
 };
 
-const live = new Set<{ kill(): Promise<void> }>();
-const tempDirs = new Set<string>();
-const children = new Set<Subprocess>();
-
-/** Registers a child so stopAllOpenCode (afterAll) or SIGINT/SIGTERM kills it. */
-export function trackChild(proc: Subprocess) {
-  children.add(proc);
-  void proc.exited.then(() => children.delete(proc));
-}
-
-function cleanupSync() {
-  for (const proc of children) proc.kill("SIGKILL");
-  children.clear();
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-  tempDirs.clear();
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const)
-  process.once(signal, () => {
-    cleanupSync();
-    process.exit(128 + (signal === "SIGINT" ? 2 : 15));
-  });
-
-/** Stops every OpenCode this module started and removes every temp dir; for afterAll. */
-export async function stopAllOpenCode(): Promise<void> {
-  await Promise.all([...live].map((p) => p.kill()));
-  live.clear();
-  cleanupSync();
-}
-
-export function makeTempDir(prefix: string): string {
-  const dir = tempDir(prefix);
-  tempDirs.add(dir);
-  return dir;
-}
-
-/** Removes a temp dir made by makeTempDir now rather than at exit; leaves any other dir alone. */
-export function removeTempDir(dir: string) {
-  if (!tempDirs.delete(dir)) return;
-  rmSync(dir, { recursive: true, force: true });
-}
-
 // OpenCode 1.18.33 bundles @ai-sdk/openai-compatible, but on every start it
 // resolves @opencode-ai/plugin for its config dir through the registry with an
 // npm-style cache; one cache per test process keeps that to one download per run.
@@ -110,8 +73,6 @@ export function sharedCacheDir(): string {
   sharedCache ??= makeTempDir("better-share-e2e-cache-");
   return sharedCache;
 }
-
-export { freePort };
 
 export function baseConfig(modelBaseURL: string): Record<string, unknown> {
   return {
@@ -152,6 +113,7 @@ function mergeConfig(base: Record<string, any>, extra: Record<string, any>): Rec
   return out;
 }
 
+/** Where an OpenCode home under `root` keeps things (both generations use the same layout). */
 function layout(root: string) {
   return {
     home: join(root, "home"),
@@ -162,7 +124,8 @@ function layout(root: string) {
   };
 }
 
-function prepareHome(root: string) {
+/** Creates the home, XDG and project dirs under `root`; the project is a git repository with one commit. */
+export function prepareHome(root: string) {
   const dirs = layout(root);
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dirs.project, ".git"))) {
@@ -209,56 +172,6 @@ export function openCodeEnv(root: string, proxy: EgressProxy | undefined, extra:
   return env;
 }
 
-async function waitForHttp(url: string, proc: Subprocess, output: () => string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`opencode exited with ${proc.exitCode} before answering:\n${output()}`);
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) return;
-    } catch {}
-    await Bun.sleep(200);
-  }
-  throw new Error(`opencode did not answer ${url} within ${timeoutMs} ms:\n${output()}`);
-}
-
-async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
-  try {
-    while (true) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
-
-/** Keeps a child's output (the last 4000 chunks) and echoes it when asked. */
-export function collect(stream: ReadableStream<Uint8Array> | null, sink: string[], echo: boolean, label: string) {
-  if (!stream) return;
-  (async () => {
-    const decoder = new TextDecoder();
-    for await (const chunk of chunksOf(stream)) {
-      const text = decoder.decode(chunk, { stream: true });
-      sink.push(text);
-      if (sink.length > 4000) sink.splice(0, sink.length - 4000);
-      if (echo) process.stderr.write(`[${label}] ${text}`);
-    }
-  })().catch(() => {});
-}
-
-async function killProcess(proc: Subprocess, graceMs = 5000) {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  proc.kill("SIGTERM");
-  const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(graceMs).then(() => false)]);
-  if (!exited) {
-    proc.kill("SIGKILL");
-    await proc.exited;
-  }
-}
-
 export async function startOpenCode(options: OpenCodeOptions): Promise<OpenCode> {
   // Without rg on PATH OpenCode fetches it from GitHub, which the egress guard
   // refuses, and glob/grep then fail deep inside a turn.
@@ -268,47 +181,23 @@ export async function startOpenCode(options: OpenCodeOptions): Promise<OpenCode>
   const dirs = prepareHome(root);
   const port = await freePort();
   const config = mergeConfig(baseConfig(options.modelBaseURL), options.config ?? {});
-  const echo = Boolean(options.log || process.env.E2E_LOG);
-  const out: string[] = [];
-  const proc = Bun.spawn(
+  const child = spawnChild(
     [OPENCODE_BIN, "serve", "--hostname", "127.0.0.1", "--port", String(port), "--print-logs", "--log-level", "INFO"],
     {
       cwd: dirs.project,
       env: openCodeEnv(root, options.proxy, { OPENCODE_CONFIG_CONTENT: JSON.stringify(config), ...(options.env ?? {}) }),
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "pipe",
+      label: "opencode",
+      log: options.log,
     },
   );
-  trackChild(proc);
-  collect(proc.stdout, out, echo, "opencode");
-  collect(proc.stderr, out, echo, "opencode");
-  const output = () => out.join("");
-  const handle = { kill: () => killProcess(proc) };
-  live.add(handle);
-
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${url}/config`, proc, output, options.startTimeoutMs ?? 110_000);
+    await waitForChild(child, `opencode answering ${url}/config`, answers(`${url}/config`), options.startTimeoutMs ?? 110_000);
   } catch (error) {
-    await handle.kill();
-    live.delete(handle);
+    await child.stop();
     throw error;
   }
-
-  const request = (method: string, path: string, body?: unknown) =>
-    fetch(url + path, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(170_000),
-    });
-  const json = async <T = any>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await request(method, path, body);
-    const text = await res.text();
-    if (!res.ok) throw new Error(`opencode ${method} ${path} → ${res.status}: ${text.slice(0, 2000)}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
+  const { request, json } = httpClient("opencode", url, { timeoutMs: 170_000 });
 
   const instance: OpenCode = {
     url,
@@ -316,7 +205,7 @@ export async function startOpenCode(options: OpenCodeOptions): Promise<OpenCode>
     home: root,
     project: dirs.project,
     options,
-    output,
+    output: child.output,
     request,
     json,
     createSession: (body = {}) => json("POST", "/session", body),
@@ -329,10 +218,7 @@ export async function startOpenCode(options: OpenCodeOptions): Promise<OpenCode>
     unshare: (sessionId) => json("DELETE", `/session/${sessionId}/share`),
     messages: (sessionId) => json("GET", `/session/${sessionId}/message`),
     events: () => subscribe(url),
-    stop: async () => {
-      await handle.kill();
-      live.delete(handle);
-    },
+    stop: () => child.stop(),
     restart: async () => {
       await instance.stop();
       return startOpenCode({ ...options, home: root });
@@ -409,27 +295,17 @@ export async function opencodeImport(
     const dirs = prepareHome(root);
     const config = baseConfig(options.modelBaseURL);
     const started = Date.now();
-    const proc = Bun.spawn([OPENCODE_BIN, "import", shareUrl, "--print-logs", "--log-level", "INFO"], {
+    const child = spawnChild([OPENCODE_BIN, "import", shareUrl, "--print-logs", "--log-level", "INFO"], {
       cwd: dirs.project,
       env: openCodeEnv(root, options.proxy, { OPENCODE_CONFIG_CONTENT: JSON.stringify(config) }),
-      stdin: "ignore",
-      stdout: "pipe",
-      stderr: "pipe",
+      label: "opencode import",
+      log: options.log,
     });
-    trackChild(proc);
-    const handle = { kill: () => killProcess(proc) };
-    live.add(handle);
-    const timer = setTimeout(() => void handle.kill(), options.timeoutMs ?? 90_000);
-    const [stdout, stderr, code] = await Promise.all([
-      new Response(proc.stdout).text(),
-      new Response(proc.stderr).text(),
-      proc.exited,
-    ]);
+    const timer = setTimeout(() => void child.stop(), options.timeoutMs ?? 90_000);
+    const code = await child.finished;
     clearTimeout(timer);
-    live.delete(handle);
-    const output = stdout + stderr;
+    const output = child.output();
     if (process.env.E2E_TIMING) console.error(`[timing] opencode import took ${Date.now() - started} ms`);
-    if (options.log || process.env.E2E_LOG) process.stderr.write(`[opencode import] ${output}`);
     if (code !== 0) throw new Error(`opencode import exited ${code}:\n${output}`);
     const server = await startOpenCode({ modelBaseURL: options.modelBaseURL, proxy: options.proxy, home: root, log: options.log });
     try {

@@ -15,15 +15,14 @@ import type { ShareDataV2, V2Message } from "../../plugin/src/protocol.ts";
 import { redact } from "../../plugin/src/redact.ts";
 import { buildShareDataV2 } from "../../plugin/src/v2.ts";
 import type { V2PluginContext } from "../../plugin/src/v2-host.ts";
-import { startBetterShare, stopAllBetterShare, type BetterShare } from "./better-share.ts";
-import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
-import { startMockModel, type MockModel, type Turn } from "./mock-model.ts";
-import { makeTempDir, REPO_ROOT, removeTempDir, stopAllOpenCode } from "./opencode.ts";
+import type { BetterShare } from "./better-share.ts";
+import type { EgressProxy } from "./egress-proxy.ts";
+import type { MockModel, Turn } from "./mock-model.ts";
 import { OPENCODE2_BIN, startOpenCode2, type OpenCode2 } from "./opencode2.ts";
-import { buildPlugin } from "./plugin-build.ts";
+import { REPO_ROOT } from "./processes.ts";
+import { startStack, stopStack } from "./stack.ts";
 import { eventually } from "../helpers/eventually.ts";
 
-const BUILD_DIR = makeTempDir("better-share-e2e-plugin2-");
 const BINARY = join(REPO_ROOT, "better-share");
 const PROMPT = "Run echo hi and tell me what it printed.";
 const ANSWER = "The command printed: hi";
@@ -63,27 +62,22 @@ function httpContext(oc: OpenCode2): V2PluginContext {
 
 beforeAll(async () => {
   if (!existsSync(OPENCODE2_BIN)) throw new Error(`${OPENCODE2_BIN} is missing: run bun install (devDependency @opencode-ai/cli-linux-x64)`);
-  buildPlugin(BUILD_DIR);
-  model = startMockModel({ title: "Echo check" });
-  proxy = await startEgressProxy();
-  server = await startBetterShare(existsSync(BINARY) ? { binary: BINARY } : {});
+  let pluginDir: string;
+  ({ model, proxy, server, pluginDir } = await startStack({
+    title: "Echo check",
+    server: existsSync(BINARY) ? { binary: BINARY } : {},
+    plugin: true,
+  }));
   opencode = await startOpenCode2({
     modelBaseURL: model.baseURL,
     proxy,
     // A local 2.x plugin by absolute path, with options, as the README shows.
-    plugins: [{ package: join(BUILD_DIR, "server.js"), options: { baseUrl: server.url } }],
+    plugins: [{ package: join(pluginDir, "server.js"), options: { baseUrl: server.url } }],
   });
   await opencode.ready();
 }, 180_000);
 
-afterAll(async () => {
-  await opencode?.stop();
-  await stopAllOpenCode();
-  await stopAllBetterShare();
-  await proxy?.stop();
-  await model?.stop();
-  removeTempDir(BUILD_DIR);
-}, 60_000);
+afterAll(stopStack, 60_000);
 
 describe("OpenCode 2 (2.0 preview CLI 1.18.18) with the plugin installed", () => {
   let sessionId: string;

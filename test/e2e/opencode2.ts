@@ -7,7 +7,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EgressProxy } from "./egress-proxy.ts";
-import { collect, freePort, makeTempDir, openCodeEnv, REPO_ROOT, trackChild } from "./opencode.ts";
+import { freePort } from "../helpers/net.ts";
+import { openCodeEnv, prepareHome } from "./opencode.ts";
+import { REPO_ROOT, httpClient, makeTempDir, spawnChild, waitForChild, type RunningChild } from "./processes.ts";
+import { eventually } from "../helpers/eventually.ts";
 
 export const OPENCODE2_BIN = join(REPO_ROOT, "node_modules/@opencode-ai/cli-linux-x64/bin/lildax");
 export const OPENCODE2_VERSION = "1.18.18";
@@ -21,16 +24,12 @@ export type OpenCode2Options = {
   log?: boolean;
 };
 
-export type OpenCode2 = {
-  url: string;
+/** Its `request`/`json` are scoped to the project's location and authenticated. */
+export type OpenCode2 = RunningChild & {
   home: string;
   project: string;
   /** $XDG_DATA_HOME of this OpenCode (the plugin keeps its secrets and log under it). */
   dataHome: string;
-  output(): string;
-  /** A request for the project's location, authenticated. */
-  request(method: string, path: string, body?: unknown): Promise<Response>;
-  json<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   /** Waits until the project's location has booted (plugins included). */
   ready(timeoutMs?: number): Promise<void>;
   createSession(): Promise<any>;
@@ -78,65 +77,34 @@ export function config(options: OpenCode2Options): Record<string, unknown> {
 
 export async function startOpenCode2(options: OpenCode2Options): Promise<OpenCode2> {
   const root = makeTempDir("better-share-e2e-opencode2-");
-  const dirs = {
-    home: join(root, "home"),
-    data: join(root, "xdg/data"),
-    config: join(root, "xdg/config"),
-    state: join(root, "xdg/state"),
-    project: join(root, "project"),
-  };
-  for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  const dirs = prepareHome(root);
   mkdirSync(join(dirs.config, "opencode"), { recursive: true });
   writeFileSync(join(dirs.config, "opencode", "opencode.json"), JSON.stringify(config(options), null, 2));
-  writeFileSync(join(dirs.project, "README.md"), "# e2e project\n");
-  Bun.spawnSync(["git", "init", "-q", "-b", "main"], { cwd: dirs.project, env: { ...process.env, HOME: dirs.home } });
 
   const port = await freePort();
-  const env = openCodeEnv(root, options.proxy, {});
-  const out: string[] = [];
-  const echo = Boolean(options.log || process.env.E2E_LOG);
-  const proc = Bun.spawn([OPENCODE2_BIN, "serve", "--hostname", "127.0.0.1", "--port", String(port)], {
+  const child = spawnChild([OPENCODE2_BIN, "serve", "--hostname", "127.0.0.1", "--port", String(port)], {
     cwd: dirs.project,
-    env,
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
+    env: openCodeEnv(root, options.proxy),
+    label: "opencode2",
+    log: options.log,
   });
-  trackChild(proc);
-  collect(proc.stdout, out, echo, "opencode2");
-  collect(proc.stderr, out, echo, "opencode2");
-  const output = () => out.join("");
+  const output = child.output;
   const url = `http://127.0.0.1:${port}`;
   const passwordFile = join(dirs.state, "opencode", "password");
-  let auth = "";
-  const location = `location%5Bdirectory%5D=${encodeURIComponent(dirs.project)}`;
-
-  const deadline = Date.now() + 60_000;
-  while (true) {
-    if (proc.exitCode !== null) throw new Error(`lildax exited with ${proc.exitCode}:\n${output()}`);
-    if (Date.now() > deadline) throw new Error(`lildax did not start within 60 s:\n${output()}`);
-    if (existsSync(passwordFile) && output().includes("listening")) {
-      auth = "Basic " + Buffer.from(`opencode:${readFileSync(passwordFile, "utf8").trim()}`).toString("base64");
-      break;
-    }
-    await Bun.sleep(200);
+  try {
+    await waitForChild(child, "lildax listening", () => existsSync(passwordFile) && output().includes("listening"), 60_000);
+  } catch (error) {
+    await child.stop();
+    throw error;
   }
-
-  const request = (method: string, path: string, body?: unknown) => {
-    const sep = path.includes("?") ? "&" : "?";
-    return fetch(`${url}${path}${sep}${location}`, {
-      method,
-      headers: { authorization: auth, "x-opencode-directory": dirs.project, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(120_000),
-    });
-  };
-  const json = async <T = any>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await request(method, path, body);
-    const text = await res.text();
-    if (!res.ok) throw new Error(`lildax ${method} ${path} → ${res.status}: ${text.slice(0, 1500)}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
+  const { request, json } = httpClient("lildax", url, {
+    headers: {
+      authorization: "Basic " + Buffer.from(`opencode:${readFileSync(passwordFile, "utf8").trim()}`).toString("base64"),
+      "x-opencode-directory": dirs.project,
+    },
+    query: `location%5Bdirectory%5D=${encodeURIComponent(dirs.project)}`,
+    timeoutMs: 120_000,
+  });
 
   const instance: OpenCode2 = {
     url,
@@ -147,20 +115,18 @@ export async function startOpenCode2(options: OpenCode2Options): Promise<OpenCod
     request,
     json,
     ready: async (timeoutMs = 90_000) => {
-      const until = Date.now() + timeoutMs;
-      let last = "";
-      while (Date.now() < until) {
-        try {
+      await eventually(
+        "the project's location to boot",
+        async () => {
           const models = await json<{ data: Array<{ id: string; providerID: string }> }>("GET", "/api/model");
           const commands = await request("GET", "/api/command");
-          if (commands.ok && models.data.some((m) => m.id === MOCK_MODEL.id && m.providerID === MOCK_MODEL.providerID)) return;
-          last = `commands ${commands.status}, models ${models.data.map((m) => `${m.providerID}/${m.id}`).join(",")}`;
-        } catch (err) {
-          last = String(err);
-        }
-        await Bun.sleep(500);
-      }
-      throw new Error(`the project's location did not boot within ${timeoutMs} ms (${last}):\n${output().slice(-3000)}`);
+          return { commands: commands.status, models: models.data.map((m) => `${m.providerID}/${m.id}`) };
+        },
+        (seen) => seen.commands < 300 && seen.models.includes(`${MOCK_MODEL.providerID}/${MOCK_MODEL.id}`),
+        { timeoutMs, intervalMs: 500 },
+      ).catch((error) => {
+        throw new Error(`${error.message}:\n${output().slice(-3000)}`);
+      });
     },
     createSession: async () =>
       (await json<{ data: any }>("POST", "/api/session", { model: MOCK_MODEL, location: { directory: dirs.project } })).data,
@@ -170,14 +136,17 @@ export async function startOpenCode2(options: OpenCode2Options): Promise<OpenCod
       // This build answers /wait with 503 ("not available yet"): the turn is
       // over when the newest message is an assistant step that did not end
       // in tool calls.
-      const until = Date.now() + 120_000;
-      while (Date.now() < until) {
-        const all = await instance.messages(sessionId);
-        const last = all.at(-1);
-        if (all.length > before + 1 && last?.type === "assistant" && last.time?.completed && last.finish !== "tool-calls") return;
-        await Bun.sleep(250);
-      }
-      throw new Error(`the turn for "${text}" did not finish within 120 s:\n${output().slice(-3000)}`);
+      await eventually(
+        `the turn for "${text}" to finish`,
+        () => instance.messages(sessionId),
+        (all) => {
+          const last = all.at(-1);
+          return all.length > before + 1 && last?.type === "assistant" && Boolean(last.time?.completed) && last.finish !== "tool-calls";
+        },
+        { timeoutMs: 120_000, intervalMs: 250 },
+      ).catch((error) => {
+        throw new Error(`${error.message}:\n${output().slice(-3000)}`);
+      });
     },
     command: async (sessionId, name, args = "") => {
       const res = await request("POST", `/api/session/${sessionId}/command`, { command: name, arguments: args });
@@ -200,15 +169,7 @@ export async function startOpenCode2(options: OpenCode2Options): Promise<OpenCod
       return all;
     },
     session: async (sessionId) => (await json<{ data: any }>("GET", `/api/session/${sessionId}`)).data,
-    stop: async () => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      proc.kill("SIGTERM");
-      const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(5000).then(() => false)]);
-      if (!exited) {
-        proc.kill("SIGKILL");
-        await proc.exited;
-      }
-    },
+    stop: () => child.stop(),
   };
   return instance;
 }

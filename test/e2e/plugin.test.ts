@@ -7,32 +7,18 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { startMockModel, type MockModel, type Turn } from "./mock-model.ts";
-import { startEgressProxy, type EgressProxy } from "./egress-proxy.ts";
-import {
-  REPO_ROOT,
-  makeTempDir,
-  removeTempDir,
-  startOpenCode,
-  stopAllOpenCode,
-  type MessageWithParts,
-  type OpenCode,
-} from "./opencode.ts";
-import { startBetterShare, stopAllBetterShare, type BetterShare, type ShareData } from "./better-share.ts";
-import { buildPlugin } from "./plugin-build.ts";
+import type { MockModel, Turn } from "./mock-model.ts";
+import type { EgressProxy } from "./egress-proxy.ts";
+import { startOpenCode, type MessageWithParts, type OpenCode } from "./opencode.ts";
+import { startBetterShare, type BetterShare, type ShareData } from "./better-share.ts";
+import { REPO_ROOT } from "./processes.ts";
+import { startStack, stopStack } from "./stack.ts";
 import { eventually } from "../helpers/eventually.ts";
 import { FIRST_PROMPT, SECOND_PROMPT, SECOND_TURN_MARKER, normalize, outline, secondTurn, toolTurn } from "./scenario.ts";
 import { redact } from "../../plugin/src/redact.ts";
 import { freshDatabase } from "../helpers/postgres.ts";
 import { startS3, type TestS3 } from "../helpers/s3.ts";
 
-// Built from plugin/src with the package's own build config, into a directory
-// of this run: another run rebuilding plugin/dist at the same moment would
-// otherwise make OpenCode load a half-deleted plugin (and fall back to opncd.ai).
-const BUILD_DIR = makeTempDir("better-share-e2e-plugin-");
-const PLUGIN_ENTRY = `file://${join(BUILD_DIR, "index.js")}`;
-// The package's `./server` entry ({ id, server, setup } for both OpenCode generations).
-const SERVER_ENTRY = `file://${join(BUILD_DIR, "server.js")}`;
 // How long after a turn ends the shared copy may take to show it.
 const SYNC_DEADLINE_MS = 10_000;
 const FAKE_AWS_KEY = ["AKIA", "Q7W3E9R2T5Y8U1I4"].join("");
@@ -40,24 +26,23 @@ const FAKE_AWS_KEY = ["AKIA", "Q7W3E9R2T5Y8U1I4"].join("");
 let model: MockModel;
 let proxy: EgressProxy;
 let server: BetterShare;
-
+// Built from plugin/src by buildPlugin into a directory of this run (another
+// run rebuilding plugin/dist at the same moment would otherwise make OpenCode
+// load a half-deleted plugin and fall back to opncd.ai).
+let pluginEntry = "";
+// The package's `./server` entry ({ id, server, setup } for both OpenCode generations).
+let serverEntry = "";
 
 beforeAll(async () => {
-  buildPlugin(BUILD_DIR);
-  model = startMockModel({ title: "Greeting script" });
-  proxy = await startEgressProxy();
-  server = await startBetterShare();
+  let pluginDir: string;
+  ({ model, proxy, server, pluginDir } = await startStack({ title: "Greeting script", plugin: true }));
+  pluginEntry = `file://${join(pluginDir, "index.js")}`;
+  serverEntry = `file://${join(pluginDir, "server.js")}`;
 }, 180_000);
 
-afterAll(async () => {
-  await stopAllOpenCode();
-  await stopAllBetterShare();
-  await proxy?.stop();
-  await model?.stop();
-  removeTempDir(BUILD_DIR);
-}, 60_000);
+afterAll(stopStack, 60_000);
 
-function startWithPlugin(options: Record<string, unknown>, entry = PLUGIN_ENTRY, target: BetterShare = server) {
+function startWithPlugin(options: Record<string, unknown>, entry = pluginEntry, target: BetterShare = server) {
   return startOpenCode({
     modelBaseURL: model.baseURL,
     proxy,
@@ -227,7 +212,7 @@ describe("plugin, commands mode forced on OpenCode 1.18, loaded from the ./serve
   let shareId = "";
 
   beforeAll(async () => {
-    opencode = await startWithPlugin({ mode: "commands" }, SERVER_ENTRY);
+    opencode = await startWithPlugin({ mode: "commands" }, serverEntry);
   }, 120_000);
 
   test("/share, /unshare and /shares are listed once each", async () => {
@@ -321,7 +306,7 @@ describe("plugin against better-share on Postgres + an S3-protocol store (presig
     });
     if (migrate.exitCode !== 0) throw new Error(`migrate failed: ${migrate.stderr}`);
     pgServer = await startBetterShare({ databaseUrl, s3: s3.env });
-    opencode = await startWithPlugin({}, PLUGIN_ENTRY, pgServer);
+    opencode = await startWithPlugin({}, pluginEntry, pgServer);
   }, 180_000);
 
   afterAll(async () => {
@@ -396,7 +381,7 @@ describe("plugin against a server that only lets token holders create (CREATE_AC
       env,
       // A loaded machine can take minutes to boot OpenCode.
       startTimeoutMs: 300_000,
-      config: { plugin: [[PLUGIN_ENTRY, { baseUrl: tokenServer.url, ...options }]] },
+      config: { plugin: [[pluginEntry, { baseUrl: tokenServer.url, ...options }]] },
     });
     opencodes.push(oc);
     return oc;
