@@ -5,6 +5,7 @@ import { beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildBinary, freePort, run, startBinary } from "../helpers/binary.ts";
+import { eventually } from "../helpers/eventually.ts";
 import { tempDir } from "../helpers/tmp.ts";
 
 let bin: string;
@@ -72,11 +73,10 @@ test("stdout to a file: every request of a burst is logged as JSON before the pr
     stderr: Bun.file(join(dir, "stderr.log")),
   });
   try {
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      if ((await fetch(`${url}/api/health`).catch(() => null))?.status === 200) break;
-      await Bun.sleep(50);
-    }
+    await eventually("the server to answer /api/health", async () => (await fetch(`${url}/api/health`)).status, (s) => s === 200, {
+      timeoutMs: 20_000,
+      intervalMs: 50,
+    });
     const sent = await burstThenTerm(url, () => proc.kill("SIGTERM"));
     expect(await proc.exited).toBe(0);
     checkLines(readFileSync(logPath, "utf8"), sent);

@@ -5,6 +5,7 @@
 // once, cached pages keep being served, and the server recovers by itself.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { buildBinary, run, startBinary, type Server } from "../helpers/binary.ts";
+import { eventually } from "../helpers/eventually.ts";
 import { startPostgresCluster, type PostgresCluster } from "../helpers/postgres.ts";
 import { startS3, type TestS3 } from "../helpers/s3.ts";
 import { shareDataFixture as fixture } from "../helpers/fixtures.ts";
@@ -99,12 +100,12 @@ function expectFailFast(out: Outcome[], needsStore: string[]) {
 /** After the store is back: every kind of request succeeds again, with no restart. */
 async function expectRecovery(label: string) {
   const started = Date.now();
-  let last: Outcome[] = [];
-  while (Date.now() - started < 20_000) {
-    last = await Promise.all(round(rounds++).slice(0, 4));
-    if (last.every((o) => o.status === 200)) break;
-    await Bun.sleep(50);
-  }
+  const last = await eventually(
+    "every kind of request to succeed again",
+    () => Promise.all(round(rounds++).slice(0, 4)),
+    (out) => out.every((o) => o.status === 200),
+    { timeoutMs: 20_000, intervalMs: 50 },
+  );
   console.log(`${label}: all requests succeed again ${Date.now() - started} ms after the store is back`);
   expect(last.map((o) => `${o.what} ${o.status}`)).toEqual(last.map((o) => `${o.what} 200`));
   // Data written before the outage is intact.

@@ -5,6 +5,7 @@
 // the other.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { buildBinary, run, startBinary, type Server } from "../helpers/binary.ts";
+import { eventually } from "../helpers/eventually.ts";
 import { shareDataFixture as fixture } from "../helpers/fixtures.ts";
 import { freshDatabase } from "../helpers/postgres.ts";
 import { tempDir } from "../helpers/tmp.ts";
@@ -166,11 +167,12 @@ describe("Postgres", () => {
     expect((await fetch(`${b.url}/api/share/${c.id}/data`)).status).toBe(404);
     // Pages revalidate in the background about once a second.
     const started = Date.now();
-    let page = 200;
-    while (page !== 404 && Date.now() - started < 15_000) {
-      page = (await fetch(`${b.url}/share/${c.id}`)).status;
-      if (page !== 404) await Bun.sleep(100);
-    }
+    const page = await eventually(
+      "the other instance's page to answer 404",
+      async () => (await fetch(`${b.url}/share/${c.id}`)).status,
+      (status) => status === 404,
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
     expect(page).toBe(404);
     console.log(`the other instance's page answered 404 ${Date.now() - started} ms after the delete`);
   }, 60_000);
