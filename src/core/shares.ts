@@ -253,12 +253,6 @@ export class ShareService {
 
   // ── reads ──────────────────────────────────────────────────────────────────
 
-  /** The API read: always revalidated against the stores, answered as JSON text. */
-  async readJson(shareId: string): Promise<{ json: string; version: string }> {
-    const r = await this.cache.readable(shareId);
-    return { json: r.json(), version: r.version };
-  }
-
   /** Whether the share's row exists, read from the store (not the cache). */
   async exists(shareId: string): Promise<boolean> {
     return (await this.shares.get(shareId)) !== null;

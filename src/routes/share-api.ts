@@ -5,7 +5,42 @@ import { ApiError, tooLarge } from "../core/errors.ts";
 import { isSessionId, isShareId } from "../core/ids.ts";
 import { json, onlyFields, secretField, optionalSize, readJsonObject } from "../http/respond.ts";
 import { expiresInField } from "./share-lifecycle.ts";
+import type { ShareSnapshot } from "../core/share-source.ts";
+import type { ShareService } from "../core/shares.ts";
+import { securityHeaders } from "../http/security.ts";
 import { assertWritable, shareIdParam, SMALL_BODY, underShareLimit, type RouteDeps } from "./context.ts";
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/** The answers for one version of a share, complete with every header. */
+interface JsonAnswers {
+  etag: string;
+  ok: Response;
+  notModified: Response;
+}
+
+/**
+ * Built on a version's first API read and cloned for each request after:
+ * the body is encoded once and shared (a Blob is not copied by clone), and
+ * the headers are not parsed again. Kept as long as the version's snapshot.
+ */
+const answers = new WeakMap<ShareSnapshot, JsonAnswers>();
+
+/**
+ * GET /api/share/:id: the share as uploaded (or assembled), from a check of
+ * the stores that began after the request came (ShareCache.readable).
+ */
+export async function shareJson(service: ShareService, id: string, request: Request): Promise<Response> {
+  const r = await service.cache.readable(id);
+  let a = answers.get(r.snapshot);
+  if (!a) {
+    const etag = `"${r.version.replace(/"/g, "")}"`;
+    const headers = { ...securityHeaders(JSON_TYPE), "Content-Type": JSON_TYPE, "Cache-Control": "no-cache", ETag: etag };
+    a = { etag, ok: new Response(new Blob([r.json()]), { headers }), notModified: new Response(null, { status: 304, headers }) };
+    answers.set(r.snapshot, a);
+  }
+  return (request.headers.get("if-none-match") === a.etag ? a.notModified : a.ok).clone();
+}
 
 export function shareApi(deps: RouteDeps) {
   const { service } = deps;
@@ -44,21 +79,7 @@ export function shareApi(deps: RouteDeps) {
       },
       { parse: "none" },
     )
-    .get(
-      "/api/share/:id",
-      async ({ params, request }) => {
-        const id = shareIdParam(params.id);
-        const { json: text, version } = await service.readJson(id);
-        const etag = `"${version.replace(/"/g, "")}"`;
-        const headers = {
-          "Content-Type": "application/json; charset=utf-8",
-          "Cache-Control": "no-cache",
-          ETag: etag,
-        };
-        if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
-        return new Response(text, { status: 200, headers });
-      },
-    )
+    .get("/api/share/:id", ({ params, request }) => shareJson(service, shareIdParam(params.id), request))
     .delete(
       "/api/share/:id",
       async ({ params, request }) => {

@@ -1,8 +1,9 @@
 // BlobStore on local disk. The "presigned URL" points at the server's own
 // `PUT /api/blob/:shareId`, signed with an HMAC key kept in DATA_DIR.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
-import { readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
+import type { BigIntStats } from "node:fs";
+import { open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { tooLarge } from "../core/errors.ts";
 import { isShareId } from "../core/ids.ts";
@@ -43,6 +44,11 @@ function loadSigningKey(dataDir: string): Buffer {
   } catch {
     return Buffer.from(readFileSync(path, "utf8").trim(), "base64url");
   }
+}
+
+/** A rename gives a new inode, so inode+size+mtime changes on every upload. */
+function etagOf(s: BigIntStats): BlobStat {
+  return { etag: `${s.ino.toString(36)}-${s.size.toString(36)}-${s.mtimeNs.toString(36)}`, size: Number(s.size) };
 }
 
 export class DiskBlobStore implements BlobStore {
@@ -198,24 +204,33 @@ export class DiskBlobStore implements BlobStore {
     const st = await this.stat(key);
     if (!st) return { status: "missing" };
     if (opts.ifNoneMatch && opts.ifNoneMatch === st.etag) return { status: "not_modified", etag: st.etag };
-    if (opts.maxBytes !== undefined && st.size > opts.maxBytes) return { status: "too_large", size: st.size };
-    let body: Uint8Array;
+    // The file may be replaced (renamed over) at any moment: its ETag and body
+    // are read from one open file, so they always belong together. (A stat by
+    // path after the read could name the next upload while the body is this one.)
+    let file;
     try {
-      body = await readFile(path);
+      file = await open(path, "r");
     } catch (e: any) {
       if (e?.code === "ENOENT") return { status: "missing" };
       throw e;
     }
-    // The file may have been replaced between stat and read; re-stat is cheap.
-    const after = await this.stat(key);
-    return { status: "ok", etag: after?.etag ?? st.etag, size: body.byteLength, body };
+    try {
+      const now = etagOf(await file.stat({ bigint: true }));
+      if (opts.ifNoneMatch && opts.ifNoneMatch === now.etag) return { status: "not_modified", etag: now.etag };
+      if (opts.maxBytes !== undefined && now.size > opts.maxBytes) return { status: "too_large", size: now.size };
+      const body = await file.readFile();
+      return { status: "ok", etag: now.etag, size: body.byteLength, body };
+    } finally {
+      await file.close();
+    }
   }
 
   async stat(key: string): Promise<BlobStat | null> {
     try {
-      const s = await stat(this.pathOf(key), { bigint: true });
-      // A rename gives a new inode, so inode+size+mtime changes on every upload.
-      return { etag: `${s.ino.toString(36)}-${s.size.toString(36)}-${s.mtimeNs.toString(36)}`, size: Number(s.size) };
+      // Synchronous on purpose: a stat of a local file takes microseconds, and
+      // every API read makes one; the thread-pool round trip of the async call
+      // took milliseconds on a busy machine, and reads queue behind it.
+      return etagOf(statSync(this.pathOf(key), { bigint: true }));
     } catch (e: any) {
       if (e?.code === "ENOENT") return null;
       throw e;
