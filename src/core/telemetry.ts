@@ -3,6 +3,7 @@
 // never knows whether anything listens (the Prometheus registry in
 // src/http/metrics.ts does when METRICS=true).
 import type { Protocol } from "../stores/share-store.ts";
+import { wrapMethods } from "./wrap-methods.ts";
 
 /** unshare: by its secret; expired: swept after its lifetime; admin: by an operator. */
 export type DeleteReason = "unshare" | "expired" | "admin";
@@ -33,31 +34,19 @@ export const noTelemetry: Telemetry = {
  * itself, so private fields and `instanceof` keep working.
  */
 export function countingFailures<T extends object>(store: T, name: StoreName, telemetry: Telemetry): T {
-  const wrapped = new Map<PropertyKey, unknown>();
-  return new Proxy(store, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target);
-      if (typeof value !== "function" || prop === "constructor") return value;
-      let fn = wrapped.get(prop);
-      if (!fn) {
-        fn = function (this: unknown, ...args: unknown[]) {
-          let out: unknown;
-          try {
-            out = (value as (...a: unknown[]) => unknown).apply(target, args);
-          } catch (e) {
-            telemetry.storeError(name);
-            throw e;
-          }
-          if (out instanceof Promise)
-            return out.catch((e) => {
-              telemetry.storeError(name);
-              throw e;
-            });
-          return out;
-        };
-        wrapped.set(prop, fn);
-      }
-      return fn;
-    },
+  return wrapMethods(store, (_prop, call) => (...args) => {
+    let out: unknown;
+    try {
+      out = call(...args);
+    } catch (e) {
+      telemetry.storeError(name);
+      throw e;
+    }
+    if (out instanceof Promise)
+      return out.catch((e) => {
+        telemetry.storeError(name);
+        throw e;
+      });
+    return out;
   });
 }

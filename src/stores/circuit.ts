@@ -10,6 +10,7 @@
 // opens the circuit: calls waiting on it are answered 503 right away, new calls
 // too, and a ping every `probeMs` closes it again as soon as the store is back.
 import { ApiError } from "../core/errors.ts";
+import { wrapMethods } from "../core/wrap-methods.ts";
 
 export interface CircuitOptions {
   /** A call still running after this long makes the store suspect. */
@@ -26,9 +27,6 @@ interface Pingable {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-/** Methods that must reach the store whatever the circuit's state. */
-const PASS_THROUGH = ["constructor"];
 
 export class Circuit {
   private openSince: number | null = null;
@@ -153,26 +151,17 @@ export class Circuit {
  * Wraps every method of `store` that returns a promise in the circuit, so
  * methods added to the store interfaces later are covered without a change
  * here. `ping` goes through it too: /api/health reports an open circuit as down.
+ * The `passThrough` methods reach the store whatever the circuit's state.
  */
 export function withCircuit<T extends Pingable>(store: T, circuit: Circuit, passThrough: string[] = []): T {
-  const exempt = new Set<PropertyKey>([...PASS_THROUGH, ...passThrough]);
-  const wrapped = new Map<PropertyKey, unknown>();
-  return new Proxy(store, {
-    get(target, prop) {
-      const value = Reflect.get(target, prop, target);
-      if (typeof value !== "function") return value;
-      if (prop === "close")
-        return () => {
-          circuit.dispose();
-          return value.call(target);
-        };
-      if (exempt.has(prop)) return value.bind(target);
-      let fn = wrapped.get(prop);
-      if (!fn) {
-        fn = (...args: unknown[]) => circuit.run(() => value.apply(target, args));
-        wrapped.set(prop, fn);
-      }
-      return fn;
-    },
+  const exempt = new Set<PropertyKey>(passThrough);
+  return wrapMethods(store, (prop, call) => {
+    if (prop === "close")
+      return () => {
+        circuit.dispose();
+        return call();
+      };
+    if (exempt.has(prop)) return undefined;
+    return (...args) => circuit.run(() => call(...args) as Promise<unknown>);
   });
 }
