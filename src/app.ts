@@ -20,7 +20,7 @@ import { metricsRoutes } from "./routes/metrics.ts";
 import { nativeApi } from "./routes/native-api.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
 import { sharePages, type PagesDeps } from "./routes/pages.tsx";
-import { shareApi, shareJson } from "./routes/share-api.ts";
+import { health, shareApi, shareJson } from "./routes/share-api.ts";
 import { shareLifecycleApi } from "./routes/share-lifecycle.ts";
 import { Maintenance, startSweeper, type Sweeper } from "./core/maintenance.ts";
 import { ViewCounter } from "./core/views.ts";
@@ -187,19 +187,25 @@ export function createApp(deps: AppDeps): App {
     }
     const path = url.pathname;
     ips.set(request, clientIp(request, peer, config.trustProxy));
-    const api = request.method === "GET" ? API_SHARE_PATH.exec(path) : null;
+    const get = request.method === "GET";
+    const api = get ? API_SHARE_PATH.exec(path) : null;
+    // Health probes skip the router too: they come every few seconds for the
+    // server's whole life, and the first one is how a starting server is seen
+    // to be up (the router's own set-up then waits for the first request
+    // that needs it).
+    const probe = get && path === "/api/health";
     let res: Response;
     try {
       // Uploads to signed URLs are authorised by their signature and are not counted.
       if (path.startsWith("/api/") && path !== "/api/health" && !path.startsWith("/api/blob/"))
         await limiter.request(ips.get(request)!);
       // The API read skips the router: the hottest API route, and one with a fixed shape.
-      res = api ? await shareJson(service, api[1]!, request) : await elysia.handle(request);
+      res = api ? await shareJson(service, api[1]!, request) : probe ? await health(service, VERSION) : await elysia.handle(request);
     } catch (e) {
       res = toResponse(e, log, `${request.method} ${path}`);
     }
     applySecurityHeaders(res);
-    const match = api ? { route: "/api/share/:id", id: api[1]! } : (matchRoute ??= routeMatcher(elysia.routes))(request.method, path);
+    const match = api ? { route: "/api/share/:id", id: api[1]! } : probe ? { route: path, id: null } : (matchRoute ??= routeMatcher(elysia.routes))(request.method, path);
     return done(request, path, res, started, match?.route ?? null, match?.id ?? null);
   }
 

@@ -10,6 +10,24 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   });
 }
 
+/**
+ * An answer whose parts are built once: a Blob body is shared by every
+ * Response made from it (a Uint8Array would be copied into each), and a
+ * Headers object is copied natively instead of parsed again from an object
+ * (cheaper than Response.clone() too).
+ */
+export class Prebuilt {
+  private readonly body: Blob | null;
+  private readonly init: { status: number; headers: Headers };
+  constructor(body: Uint8Array<ArrayBuffer> | string | null, headers: Record<string, string>, status = 200) {
+    this.body = body === null ? null : new Blob([body]);
+    this.init = { status, headers: new Headers(headers) };
+  }
+  answer(): Response {
+    return new Response(this.body, this.init);
+  }
+}
+
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /**

@@ -4,6 +4,7 @@
 // security headers (page CSP included) are the app's, from http/security.ts.
 import { Elysia } from "elysia";
 import type { ShareLookup, ShareSource, ShareSnapshot } from "../core/share-source.ts";
+import { Prebuilt } from "../http/respond.ts";
 import { securityHeaders } from "../http/security.ts";
 import { RenderCache } from "../core/render-cache.ts";
 import { noTelemetry, type Telemetry } from "../core/telemetry.ts";
@@ -49,23 +50,6 @@ interface PageEntry {
   notModified: Prebuilt;
 }
 
-/**
- * An answer whose parts are built once: a Blob body is shared by every
- * Response made from it (a Uint8Array would be copied into each), and a
- * Headers object is copied natively instead of parsed again from an object
- * (cheaper than Response.clone() too).
- */
-class Prebuilt {
-  private readonly body: Blob | null;
-  private readonly init: { status: number; headers: Headers };
-  constructor(body: Uint8Array<ArrayBuffer> | null, headers: Record<string, string>, status = 200) {
-    this.body = body === null ? null : new Blob([body]);
-    this.init = { status, headers: new Headers(headers) };
-  }
-  answer(): Response {
-    return new Response(this.body, this.init);
-  }
-}
 const prebuilt = (body: Uint8Array<ArrayBuffer> | null, headers: Record<string, string>, status = 200) => new Prebuilt(body, headers, status);
 
 interface PlanEntry {

@@ -3,7 +3,7 @@
 import { Elysia } from "elysia";
 import { ApiError, tooLarge } from "../core/errors.ts";
 import { isSessionId, isShareId } from "../core/ids.ts";
-import { json, onlyFields, secretField, optionalSize, readJsonObject } from "../http/respond.ts";
+import { json, onlyFields, Prebuilt, secretField, optionalSize, readJsonObject } from "../http/respond.ts";
 import { expiresInField } from "./share-lifecycle.ts";
 import type { ShareSnapshot } from "../core/share-source.ts";
 import type { ShareService } from "../core/shares.ts";
@@ -15,15 +15,11 @@ const JSON_TYPE = "application/json; charset=utf-8";
 /** The answers for one version of a share, complete with every header. */
 interface JsonAnswers {
   etag: string;
-  ok: Response;
-  notModified: Response;
+  ok: Prebuilt;
+  notModified: Prebuilt;
 }
 
-/**
- * Built on a version's first API read and cloned for each request after:
- * the body is encoded once and shared (a Blob is not copied by clone), and
- * the headers are not parsed again. Kept as long as the version's snapshot.
- */
+/** Built on a version's first API read and kept as long as the version's snapshot. */
 const answers = new WeakMap<ShareSnapshot, JsonAnswers>();
 
 /**
@@ -36,10 +32,16 @@ export async function shareJson(service: ShareService, id: string, request: Requ
   if (!a) {
     const etag = `"${r.version.replace(/"/g, "")}"`;
     const headers = { ...securityHeaders(JSON_TYPE), "Content-Type": JSON_TYPE, "Cache-Control": "no-cache", ETag: etag };
-    a = { etag, ok: new Response(new Blob([r.json()]), { headers }), notModified: new Response(null, { status: 304, headers }) };
+    a = { etag, ok: new Prebuilt(r.json(), headers), notModified: new Prebuilt(null, headers, 304) };
     answers.set(r.snapshot, a);
   }
-  return (request.headers.get("if-none-match") === a.etag ? a.notModified : a.ok).clone();
+  return (request.headers.get("if-none-match") === a.etag ? a.notModified : a.ok).answer();
+}
+
+/** GET /api/health: both stores checked (at most once a second, shared by every caller). */
+export async function health(service: ShareService, version: string): Promise<Response> {
+  const h = await service.health();
+  return json({ ok: h.ok, version, stores: h.stores }, h.ok ? 200 : 503);
 }
 
 export function shareApi(deps: RouteDeps) {
@@ -94,11 +96,5 @@ export function shareApi(deps: RouteDeps) {
       },
       { parse: "none" },
     )
-    .get(
-      "/api/health",
-      async () => {
-        const h = await service.health();
-        return json({ ok: h.ok, version: deps.version, stores: h.stores }, h.ok ? 200 : 503);
-      },
-    );
+    .get("/api/health", () => health(service, deps.version));
 }
