@@ -31,6 +31,7 @@ const WRITE_EVERY_MS = 500;
 
 export class RateLimiter {
   private lastPrune = 0;
+  private sweptWindow = 0;
   private readonly requests = new Map<string, RequestCount>();
 
   constructor(
@@ -64,7 +65,12 @@ export class RateLimiter {
     const w = this.window(60);
     let c = this.requests.get(ip);
     if (!c || c.window !== w.start) {
-      if (this.requests.size > 10_000) this.dropOldWindows(w.start);
+      // Once per minute, not per new address: a sweep per request would cost
+      // in proportion to the number of addresses seen.
+      if (w.start !== this.sweptWindow) {
+        this.sweptWindow = w.start;
+        this.dropOldWindows(w.start);
+      }
       c = { window: w.start, stored: 0, pending: 0, writing: 0, wrote: -Infinity, timer: null };
       this.requests.set(ip, c);
     }

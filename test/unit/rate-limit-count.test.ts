@@ -67,6 +67,16 @@ describe("request counting", () => {
     expect(await refused(b.request("10.0.0.3"))).toBe(true);
   });
 
+  test("a new minute starts a new count", async () => {
+    const t = await setup();
+    let now = NOW;
+    const l = new RateLimiter(t.store, { sharesPerHour: 1000, requestsPerMinute: 2 }, () => now);
+    const first = [await refused(l.request("10.0.0.5")), await refused(l.request("10.0.0.5")), await refused(l.request("10.0.0.5"))];
+    expect(first).toEqual([false, false, true]);
+    now += 60_000;
+    expect(await refused(l.request("10.0.0.5"))).toBe(false);
+  });
+
   test("while the store is down requests are not refused for it, and their count is written when it is back", async () => {
     const t = await setup();
     const l = t.limiter(1000);
