@@ -1,6 +1,6 @@
 // createApp: the one place where stores, services, routes and the global
 // request handling (rate limit, security headers, errors, logging) meet.
-import { Elysia } from "elysia";
+import type { Elysia } from "elysia";
 import type { Config } from "./config.ts";
 import { ShareService } from "./core/shares.ts";
 import { countingFailures, noTelemetry, type Telemetry } from "./core/telemetry.ts";
@@ -9,6 +9,7 @@ import { clientIp, RateLimiter } from "./http/rate-limit.ts";
 import { ApiError } from "./core/errors.ts";
 import { missingRoute, toResponse } from "./http/errors.ts";
 import type { Metrics } from "./http/metrics.ts";
+import { newElysia } from "./http/elysia.ts";
 import { json } from "./http/respond.ts";
 import { routeMatcher } from "./http/route-pattern.ts";
 import { applySecurityHeaders } from "./http/security.ts";
@@ -106,26 +107,31 @@ export function createApp(deps: AppDeps): App {
 
   const pages = sharePages({ source: service.cache, baseUrl: config.baseUrl, telemetry, onView: config.countViews ? (id) => views.count(id) : undefined, ...deps.pages });
   // Built from Elysia's own route list: adding a route needs no entry anywhere else.
-  const notFound = missingRoute(() => elysia.routes);
-  const elysia = new Elysia()
-    // Registered before the routes so it covers every route added with .use.
-    .onError(({ code, error, request }) => {
-      const path = new URL(request.url).pathname;
-      // ApiError's own code can read "NOT_FOUND" too: only Elysia's means no route matched.
-      if (code === "NOT_FOUND" && !(error instanceof ApiError)) return notFound(request, path);
-      if (code === "PARSE" || code === "VALIDATION" || code === "INVALID_COOKIE_SIGNATURE")
-        return json({ error: "The request could not be read; check its body and headers.", code: "BAD_REQUEST" }, 400);
-      return toResponse(error, log, `${request.method} ${path}`);
-    })
-    .use(shareApi(routeDeps))
-    .use(nativeApi(routeDeps))
-    .use(openApiRoutes(config.baseUrl, VERSION))
-    .use(blobRoutes(routeDeps, blobs instanceof DiskBlobStore ? blobs : null))
-    .use(shareLifecycleApi(routeDeps))
-    .use(pages.routes)
-    .use(installRoutes(config.baseUrl))
-    .use(metrics ? metricsRoutes(metrics, config.metricsToken) : new Elysia({ name: "no-metrics" }));
-  // Resolved on first use: routes added to `elysia` after createApp still get their pattern.
+  const notFound = missingRoute(() => router().routes);
+  // The router is built by the first request that needs it: the health check,
+  // cached pages and static assets never do (see http/elysia.ts).
+  const buildRouter = () =>
+    newElysia()
+      // Registered before the routes so it covers every route added with .use.
+      .onError(({ code, error, request }) => {
+        const path = new URL(request.url).pathname;
+        // ApiError's own code can read "NOT_FOUND" too: only Elysia's means no route matched.
+        if (code === "NOT_FOUND" && !(error instanceof ApiError)) return notFound(request, path);
+        if (code === "PARSE" || code === "VALIDATION" || code === "INVALID_COOKIE_SIGNATURE")
+          return json({ error: "The request could not be read; check its body and headers.", code: "BAD_REQUEST" }, 400);
+        return toResponse(error, log, `${request.method} ${path}`);
+      })
+      .use(shareApi(routeDeps))
+      .use(nativeApi(routeDeps))
+      .use(openApiRoutes(config.baseUrl, VERSION))
+      .use(blobRoutes(routeDeps, blobs instanceof DiskBlobStore ? blobs : null))
+      .use(shareLifecycleApi(routeDeps))
+      .use(pages.routes)
+      .use(installRoutes(config.baseUrl))
+      .use(metrics ? metricsRoutes(metrics, config.metricsToken) : newElysia({ name: "no-metrics" }));
+  let built: ReturnType<typeof buildRouter> | null = null;
+  const router = () => (built ??= buildRouter());
+  // Resolved on first use: routes added to the router after createApp still get their pattern.
   let matchRoute: ReturnType<typeof routeMatcher> | null = null;
 
   /** The access log line and request metrics every answer gets, fast path or not. */
@@ -200,12 +206,12 @@ export function createApp(deps: AppDeps): App {
       if (path.startsWith("/api/") && path !== "/api/health" && !path.startsWith("/api/blob/"))
         await limiter.request(ips.get(request)!);
       // The API read skips the router: the hottest API route, and one with a fixed shape.
-      res = api ? await shareJson(service, api[1]!, request) : probe ? await health(service, VERSION) : await elysia.handle(request);
+      res = api ? await shareJson(service, api[1]!, request) : probe ? await health(service, VERSION) : await router().handle(request);
     } catch (e) {
       res = toResponse(e, log, `${request.method} ${path}`);
     }
     applySecurityHeaders(res);
-    const match = api ? { route: "/api/share/:id", id: api[1]! } : probe ? { route: path, id: null } : (matchRoute ??= routeMatcher(elysia.routes))(request.method, path);
+    const match = api ? { route: "/api/share/:id", id: api[1]! } : probe ? { route: path, id: null } : (matchRoute ??= routeMatcher(router().routes))(request.method, path);
     return done(request, path, res, started, match?.route ?? null, match?.id ?? null);
   }
 
@@ -213,7 +219,9 @@ export function createApp(deps: AppDeps): App {
   return {
     handle: async (request, peer) => respond(request, peer),
     respond,
-    elysia,
+    get elysia() {
+      return router();
+    },
     telemetry,
     views,
     maintenance,

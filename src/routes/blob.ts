@@ -1,12 +1,12 @@
 // Uploads for the disk blob store: the target of its HMAC-signed URLs.
-import { Elysia } from "elysia";
+import { newElysia } from "../http/elysia.ts";
 import { ApiError, tooLarge } from "../core/errors.ts";
 import type { DiskBlobStore } from "../stores/blob-store.disk.ts";
 import { json } from "../http/respond.ts";
 import { assertWritable, shareIdParam, type RouteDeps } from "./context.ts";
 
 export function blobRoutes(deps: RouteDeps, disk: DiskBlobStore | null) {
-  return new Elysia({ name: "blob" }).put(
+  return newElysia({ name: "blob" }).put(
     "/api/blob/:id",
     async ({ params, request }) => {
       assertWritable(deps);

@@ -4,7 +4,7 @@
 //
 //   curl -fsSL https://share.example.com/install | sh
 //   curl -fsSL https://share.example.com/install | BETTER_SHARE_TOKEN=bst_… sh
-import { Elysia } from "elysia";
+import { newElysia } from "../http/elysia.ts";
 import { pluginBundle } from "../plugin-bundle.ts" with { type: "macro" };
 
 const PLACEHOLDER = '"__BETTER_SHARE_SERVED_BASE_URL__"';
@@ -119,7 +119,7 @@ export function installRoutes(baseUrl: string) {
     request.headers.get("if-none-match") === tag
       ? new Response(null, { status: 304, headers: { ETag: tag } })
       : new Response(body, { headers: { "Content-Type": type, "Cache-Control": "no-cache", ETag: tag } });
-  return new Elysia({ name: "install" })
+  return newElysia({ name: "install" })
     .get("/plugin.js", ({ request }) => send(request, plugin(), "text/javascript; charset=utf-8"))
     .get("/install", ({ request }) => send(request, script(), "text/plain; charset=utf-8"));
 }

@@ -1,6 +1,6 @@
 // GET /metrics: Prometheus text, behind `Authorization: Bearer $METRICS_TOKEN`
 // when one is configured. A refused scrape changes no counter.
-import { Elysia } from "elysia";
+import { newElysia } from "../http/elysia.ts";
 import { hashSecret, secretMatches } from "../core/secrets.ts";
 import { bearerToken } from "../http/create-access.ts";
 import type { Metrics } from "../http/metrics.ts";
@@ -8,7 +8,7 @@ import { json } from "../http/respond.ts";
 
 export function metricsRoutes(metrics: Metrics, token: string | null) {
   const tokenHash = token === null ? null : hashSecret(token);
-  return new Elysia({ name: "metrics" }).get("/metrics", async ({ request }) => {
+  return newElysia({ name: "metrics" }).get("/metrics", async ({ request }) => {
     if (tokenHash !== null) {
       const presented = bearerToken(request);
       if (presented === null || !secretMatches(presented, tokenHash))

@@ -1,6 +1,6 @@
 // OpenCode's own share protocol (README, "Native protocol"), so `"enterprise": {"url": …}`
 // works without a plugin and `opencode import <share url>` can read shares.
-import { Elysia } from "elysia";
+import { newElysia } from "../http/elysia.ts";
 import { ApiError } from "../core/errors.ts";
 import { isSessionId } from "../core/ids.ts";
 import type { NativeItem, NativeItemType } from "../core/model.ts";
@@ -33,7 +33,7 @@ function parseItems(raw: unknown): NativeItem[] {
 
 export function nativeApi(deps: RouteDeps) {
   const { service } = deps;
-  return new Elysia({ name: "native-api" })
+  return newElysia({ name: "native-api" })
     .post(
       "/api/share",
       async ({ request }) => {

@@ -5,7 +5,7 @@
 // be here, and every status a route answers must be documented with the body
 // it sends. No docs UI is served (a CDN-hosted one would break offline
 // installs and the CSP); point any OpenAPI viewer or client generator at it.
-import { Elysia } from "elysia";
+import { newElysia } from "../http/elysia.ts";
 
 type Schema = Record<string, unknown>;
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -345,7 +345,7 @@ export function openApiDocument(baseUrl: string, version: string): Schema {
 export function openApiRoutes(baseUrl: string, version: string) {
   // Built on the first request for it, not at start.
   let text: string | null = null;
-  return new Elysia({ name: "openapi" }).get(
+  return newElysia({ name: "openapi" }).get(
     "/api/openapi.json",
     () => new Response((text ??= JSON.stringify(openApiDocument(baseUrl, version))), { headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-cache" } }),
   );

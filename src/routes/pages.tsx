@@ -2,7 +2,8 @@
 // assets. Every response is built here with explicit headers, so no global
 // HTML plugin or content sniffing decides how user content is served; the
 // security headers (page CSP included) are the app's, from http/security.ts.
-import { Elysia } from "elysia";
+import type { Elysia } from "elysia";
+import { newElysia } from "../http/elysia.ts";
 import type { ShareLookup, ShareSource, ShareSnapshot } from "../core/share-source.ts";
 import { Prebuilt } from "../http/respond.ts";
 import { securityHeaders } from "../http/security.ts";
@@ -305,12 +306,17 @@ export function sharePages(deps: PagesDeps): SharePages {
     return (ready.gzip && acceptsGzip(request) ? ready.gzip : ready.plain).answer();
   }
 
-  const routes = new Elysia({ name: "pages" })
-    .get("/", ({ request }) => send(request, landing(request)))
-    .get("/share/:id", ({ request, params, query }) => handleShare(request, params.id, query as Record<string, string | undefined>))
-    .get("/static/*", ({ request, path }) => staticResponse(request, assetByPath(path)));
+  // Built when the router is first needed (see http/elysia.ts).
+  const buildRoutes = () =>
+    newElysia({ name: "pages" })
+      .get("/", ({ request }) => send(request, landing(request)))
+      .get("/share/:id", ({ request, params, query }) => handleShare(request, params.id, query as Record<string, string | undefined>))
+      .get("/static/*", ({ request, path }) => staticResponse(request, assetByPath(path)));
+  let routes: ReturnType<typeof buildRoutes> | null = null;
   return {
-    routes,
+    get routes() {
+      return (routes ??= buildRoutes());
+    },
     fromMemory,
     staticAsset: (request, path) => {
       const asset = assetByPath(path);

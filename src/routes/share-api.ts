@@ -1,6 +1,6 @@
 // The upload protocol (README, "HTTP API"): the plugin creates a share, uploads the
 // session straight to storage through a presigned URL, syncs and deletes.
-import { Elysia } from "elysia";
+import { newElysia } from "../http/elysia.ts";
 import { ApiError, tooLarge } from "../core/errors.ts";
 import { isSessionId, isShareId } from "../core/ids.ts";
 import { json, onlyFields, Prebuilt, secretField, optionalSize, readJsonObject } from "../http/respond.ts";
@@ -46,7 +46,7 @@ export async function health(service: ShareService, version: string): Promise<Re
 
 export function shareApi(deps: RouteDeps) {
   const { service } = deps;
-  return new Elysia({ name: "share-api" })
+  return newElysia({ name: "share-api" })
     .post(
       "/api/share/presign",
       async ({ request }) => {

@@ -1,6 +1,6 @@
 // A share's lifetime and figures, for its owner (README, "Expiry"): change or clear
 // its expiry, and read its views and size. Both need the share's secret.
-import { Elysia } from "elysia";
+import { newElysia } from "../http/elysia.ts";
 import { ApiError } from "../core/errors.ts";
 import { MAX_DURATION_SECONDS } from "../core/duration.ts";
 import { json, onlyFields, readJsonObject } from "../http/respond.ts";
@@ -30,7 +30,7 @@ const secretOf = (request: Request) => request.headers.get("x-share-secret") ?? 
 
 export function shareLifecycleApi(deps: RouteDeps) {
   const { service } = deps;
-  return new Elysia({ name: "share-lifecycle" })
+  return newElysia({ name: "share-lifecycle" })
     .post(
       "/api/share/:id/expiry",
       async ({ params, request }) => {
