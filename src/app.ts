@@ -146,8 +146,8 @@ export function createApp(deps: AppDeps): App {
   /**
    * The hot paths — a share page whose share is in memory and fresh, and the
    * static assets — answered without Elysia, URL parsing or header mutation:
-   * one lookup and a clone of an answer built once, complete with its
-   * security headers. Anything else (and any path not in its plain form)
+   * one lookup and a Response made from parts built once (http/respond.ts
+   * Prebuilt), complete with its security headers. Anything else (and any path not in its plain form)
    * goes the general way.
    */
   function fast(request: Request, started: number): Response | null {

@@ -6,7 +6,7 @@ import type { Elysia } from "elysia";
 let loaded: typeof Elysia | null = null;
 
 /** The Elysia class (the same module every route file builds on). */
-export function elysia(): typeof Elysia {
+function elysia(): typeof Elysia {
   return (loaded ??= (require("elysia") as typeof import("elysia")).Elysia);
 }
 

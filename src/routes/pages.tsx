@@ -42,16 +42,13 @@ interface PageEntry {
   etag: string;
   body: Uint8Array<ArrayBuffer>;
   gzip?: Uint8Array<ArrayBuffer>;
-  /** Response headers, built once per entry: the cached path only picks one. */
+  /** The plain answer's headers, kept for the gzip answer built later (with Content-Encoding added). */
   headers: Record<string, string>;
-  gzipHeaders?: Record<string, string>;
   /** The complete answers (body, every header including the security ones), ready to hand out. */
   ready: Prebuilt;
   readyGzip?: Prebuilt;
   notModified: Prebuilt;
 }
-
-const prebuilt = (body: Uint8Array<ArrayBuffer> | null, headers: Record<string, string>, status = 200) => new Prebuilt(body, headers, status);
 
 interface PlanEntry {
   bytes: number;
@@ -130,7 +127,7 @@ export function sharePages(deps: PagesDeps): SharePages {
     const body = encoder.encode(html);
     // The security headers the app would add, present from the start: the prebuilt answer is complete as built.
     const headers = { ...securityHeaders(type), ...pageHeaders, "Content-Type": type, ETag: etag, ...extra };
-    const e: PageEntry = { bytes: body.byteLength + 2048, etag, body, headers, ready: prebuilt(body, headers), notModified: prebuilt(null, headers, 304) };
+    const e: PageEntry = { bytes: body.byteLength + 2048, etag, body, headers, ready: new Prebuilt(body, headers), notModified: new Prebuilt(null, headers, 304) };
     if (gzip) addGzip(e);
     return e;
   }
@@ -138,8 +135,7 @@ export function sharePages(deps: PagesDeps): SharePages {
   function addGzip(e: PageEntry): void {
     if (e.gzip || e.body.byteLength < GZIP_MIN) return;
     e.gzip = Bun.gzipSync(e.body, { level: 6 });
-    e.gzipHeaders = { ...e.headers, "Content-Encoding": "gzip" };
-    e.readyGzip = prebuilt(e.gzip, e.gzipHeaders);
+    e.readyGzip = new Prebuilt(e.gzip, { ...e.headers, "Content-Encoding": "gzip" });
     e.bytes += e.gzip.byteLength;
   }
 
@@ -298,9 +294,9 @@ export function sharePages(deps: PagesDeps): SharePages {
         "Cache-Control": "public, max-age=31536000, immutable",
         Vary: "Accept-Encoding",
       };
-      ready = { plain: prebuilt(asset.body, headers) };
+      ready = { plain: new Prebuilt(asset.body, headers) };
       if (asset.body.byteLength >= GZIP_MIN)
-        ready.gzip = prebuilt(Bun.gzipSync(asset.body, { level: 9 }), { ...headers, "Content-Encoding": "gzip" });
+        ready.gzip = new Prebuilt(Bun.gzipSync(asset.body, { level: 9 }), { ...headers, "Content-Encoding": "gzip" });
       assetAnswers.set(asset, ready);
     }
     return (ready.gzip && acceptsGzip(request) ? ready.gzip : ready.plain).answer();
