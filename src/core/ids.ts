@@ -1,6 +1,6 @@
 // Identifier formats. Every id is checked here before it reaches a store, a
 // file path or an object key.
-import { randomBytes } from "node:crypto";
+import { randomBytes } from "./crypto.ts";
 
 export const SHARE_ID_RE = /^[0-9A-Za-z]{8}$/;
 export const SESSION_ID_RE = /^ses_[0-9A-Za-z]{8,120}$/;

@@ -3,7 +3,7 @@
 // after the prefix are a selector that finds the stored row; the sha256 of the
 // whole token is then compared in constant time, so the store's index lookup
 // never compares secret material.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes, sameBytes, sha256Hex } from "./crypto.ts";
 import type { ShareStore } from "../stores/share-store.ts";
 
 export const TOKEN_PREFIX = "bst_";
@@ -13,7 +13,7 @@ const SELECTOR_LENGTH = 12;
 /** Names people and scripts can type: letters, digits and . _ @ - (1-64). */
 export const TOKEN_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
-export const hashToken = (token: string): string => createHash("sha256").update(token, "utf8").digest("hex");
+export const hashToken = (token: string): string => sha256Hex(token);
 
 export function newToken(): { token: string; selector: string; tokenHash: string } {
   const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
@@ -36,10 +36,7 @@ export async function checkToken(store: ShareStore, presented: string, now: numb
   if (!TOKEN_RE.test(token)) return { ok: false, reason: "malformed" };
   const want = Buffer.from(hashToken(token), "hex");
   const candidates = await store.findTokens(selectorOf(token));
-  const match = candidates.find((c) => {
-    const have = Buffer.from(c.tokenHash, "hex");
-    return have.length === want.length && timingSafeEqual(have, want);
-  });
+  const match = candidates.find((c) => sameBytes(Buffer.from(c.tokenHash, "hex"), want));
   if (!match) return { ok: false, reason: "unknown" };
   if (match.revokedAt !== null) return { ok: false, reason: "revoked", name: match.name, at: match.revokedAt };
   if (match.expiresAt !== null && match.expiresAt <= now) return { ok: false, reason: "expired", name: match.name, at: match.expiresAt };
