@@ -1,7 +1,7 @@
 #!/usr/bin/env bun
 // better-share: the command line. Parses argv, loads configuration, dispatches.
-import { parseArgs } from "node:util";
 import { ConfigError, ENV_VARS, loadConfig } from "./config.ts";
+import { parseOptions } from "./commands/args.ts";
 import { groupSynopsis, runGroup, type CommandGroup } from "./commands/admin.ts";
 import { migrateCommand } from "./commands/migrate.ts";
 import { sharesCommands } from "./commands/shares.ts";
@@ -44,20 +44,15 @@ async function main(argv: string[]): Promise<number> {
   if (group) return runGroup(group, argv.slice(1));
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "v" },
-        port: { type: "string", short: "p" },
-        host: { type: "string" },
-        url: { type: "string" },
-      },
+    parsed = parseOptions(argv, {
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
+      port: { type: "string", short: "p" },
+      host: { type: "string" },
+      url: { type: "string" },
     });
   } catch (e) {
-    console.error(`better-share: ${(e as Error).message}\n`);
+    console.error(`better-share: ${(e as Error).message}.\n`);
     console.error(usage());
     return 2;
   }

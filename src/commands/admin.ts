@@ -3,8 +3,8 @@
 // one exit-code convention — 0 done, 1 not found / partly done / store
 // trouble, 2 usage. A command group is a list of subcommands; each gets the
 // configuration and the stores of the running server (same env as `serve`).
-import { parseArgs } from "node:util";
 import { ConfigError, describeStores, loadConfig, type Config } from "../config.ts";
+import { parseOptions, type OptionSpec as ParsedOption } from "./args.ts";
 import type { BlobStore } from "../stores/blob-store.ts";
 import { openBlobStore, openShareStore, readyShareStore } from "../stores/open.ts";
 import type { ShareStore } from "../stores/share-store.ts";
@@ -138,7 +138,7 @@ export async function runGroup(group: CommandGroup, argv: string[], opts: RunOpt
   const sub = group.subcommands.find((s) => s.name === name);
   if (!sub) return fail(usageError(`unknown command "${name}"; expected one of ${group.subcommands.map((s) => s.name).join(", ")}.`));
 
-  const options: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }> = {
+  const options: Record<string, ParsedOption> = {
     help: { type: "boolean", short: "h" },
   };
   for (const [k, o] of Object.entries(sub.options ?? {})) options[k] = { type: o.type, multiple: o.multiple };
@@ -146,12 +146,9 @@ export async function runGroup(group: CommandGroup, argv: string[], opts: RunOpt
   let values: Values;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true }) as {
-      values: Values;
-      positionals: string[];
-    });
+    ({ values, positionals } = parseOptions(rest, options));
   } catch (e) {
-    return fail(usageError((e as Error).message.replace(/\. To specify a positional.*$/s, ".")));
+    return fail(usageError(`${(e as Error).message}.`));
   }
   if (values.help) {
     io.out(subHelp(group, sub));
