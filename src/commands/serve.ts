@@ -37,7 +37,7 @@ export async function startServer(config: Config, logger: Logger = lineLogger(co
 
   if (blobs instanceof DiskBlobStore) {
     // Uploads cut off by a crash leave temp files behind; nothing else removes them.
-    const stale = await blobs.removeStaleTemps();
+    const stale = blobs.removeStaleTemps();
     if (stale.files > 0) log(`removed ${stale.files} temp file(s) (${stale.bytes} bytes) left by uploads interrupted before this start`);
   }
 

@@ -1,17 +1,19 @@
 // BlobStore on local disk. The "presigned URL" points at the server's own
 // `PUT /api/blob/:shareId`, signed with an HMAC key kept in DATA_DIR.
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import type { BigIntStats } from "node:fs";
-import { open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { tooLarge } from "../core/errors.ts";
+import { hmacSha256, randomBytes, sameBytes } from "../core/crypto.ts";
 import { isShareId } from "../core/ids.ts";
 import type { BlobRead, BlobStat, BlobStore, PresignOptions } from "./blob-store.ts";
 
 export type UploadCheck =
   | { ok: true; shareId: string; size: number | null }
   | { ok: false; status: number; code: string; message: string };
+
+// Loaded by the first upload or read, not at start: the start needs only the synchronous calls.
+const fsp = () => require("node:fs/promises") as typeof import("node:fs/promises");
 
 const KEY_RE = /^sessions\/([0-9A-Za-z]{8})\.json$/;
 /** `<shareId>.<pid>.<random>.tmp`: the pid says whether its writer may still be running. */
@@ -90,13 +92,16 @@ export class DiskBlobStore implements BlobStore {
    * still running — another instance on this DATA_DIR — is kept unless it is
    * over an hour old; a file carrying this process's own pid predates it (pids
    * repeat, e.g. pid 1 in every container). Returns what was removed.
+   * Synchronous: it runs once, before the server listens, on a directory that
+   * is normally empty, where the thread-pool round trips of the async calls
+   * were most of the cost.
    */
-  async removeStaleTemps(now = Date.now()): Promise<{ files: number; bytes: number }> {
+  removeStaleTemps(now = Date.now()): { files: number; bytes: number } {
     const removed = { files: 0, bytes: 0 };
     for (const dir of [this.tmpDir, join(this.root, "sessions")]) {
       let names: string[];
       try {
-        names = await readdir(dir);
+        names = readdirSync(dir);
       } catch {
         continue;
       }
@@ -106,9 +111,9 @@ export class DiskBlobStore implements BlobStore {
         const path = join(dir, name);
         const pid = Number(m[1]);
         try {
-          const st = await stat(path);
+          const st = statSync(path);
           if (pid !== process.pid && processAlive(pid) && now - st.mtimeMs < TEMP_MAX_AGE_MS) continue;
-          await unlink(path);
+          unlinkSync(path);
           removed.files++;
           removed.bytes += st.size;
         } catch {}
@@ -118,7 +123,7 @@ export class DiskBlobStore implements BlobStore {
   }
 
   private sign(shareId: string, expires: number, size: number | null): Buffer {
-    return createHmac("sha256", this.key).update(`${shareId}\n${expires}\n${size ?? ""}`).digest();
+    return hmacSha256(this.key, `${shareId}\n${expires}\n${size ?? ""}`);
   }
 
   async presignPut(key: string, opts: PresignOptions): Promise<string> {
@@ -146,7 +151,7 @@ export class DiskBlobStore implements BlobStore {
     const size = sizeRaw === null ? null : Number(sizeRaw);
     const expected = this.sign(shareId, expires, size);
     const given = Buffer.from(sigRaw, "base64url");
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    if (!sameBytes(given, expected))
       return fail(403, "INVALID_SIGNATURE", "This upload URL's signature is not valid; ask the server for a new one.");
     if (expires * 1000 < now) return fail(403, "URL_EXPIRED", "This upload URL has expired; ask the server for a new one.");
     return { ok: true, shareId, size };
@@ -190,12 +195,12 @@ export class DiskBlobStore implements BlobStore {
       fsyncSync(fd);
       closeSync(fd);
       closed = true;
-      await rename(tmp, final);
+      await fsp().rename(tmp, final);
       const st = await this.stat(`sessions/${shareId}.json`);
       return { ok: true, stat: st! };
     } finally {
       if (!closed) closeSync(fd);
-      await unlink(tmp).catch(() => {});
+      await fsp().unlink(tmp).catch(() => {});
     }
   }
 
@@ -209,7 +214,7 @@ export class DiskBlobStore implements BlobStore {
     // path after the read could name the next upload while the body is this one.)
     let file;
     try {
-      file = await open(path, "r");
+      file = await fsp().open(path, "r");
     } catch (e: any) {
       if (e?.code === "ENOENT") return { status: "missing" };
       throw e;
@@ -251,19 +256,19 @@ export class DiskBlobStore implements BlobStore {
       } finally {
         closeSync(fd);
       }
-      await rename(tmp, final);
+      await fsp().rename(tmp, final);
     } finally {
-      await unlink(tmp).catch(() => {});
+      await fsp().unlink(tmp).catch(() => {});
     }
     return (await this.stat(key))!;
   }
 
   async delete(key: string): Promise<void> {
-    await rm(this.pathOf(key), { force: true });
+    await fsp().rm(this.pathOf(key), { force: true });
   }
 
   async ping(): Promise<void> {
-    await stat(this.root);
+    statSync(this.root);
   }
 
   async close(): Promise<void> {}
