@@ -11,13 +11,32 @@ import { RenderCache } from "../core/render-cache.ts";
 import { noTelemetry, type Telemetry } from "../core/telemetry.ts";
 import { isReaderRequest } from "../core/views.ts";
 import { assetsVersion, assetByPath, type Asset } from "../../views/lib/assets.ts";
-import { pageOfAnchor, planPages, type PagePlan } from "../../views/lib/paging.ts";
-import { sessionStats, type SessionStats } from "../../views/lib/stats.ts";
-import { renderSharePage } from "../../views/share-page.tsx";
-import { renderMarkdownExport } from "../../views/markdown-export.ts";
-import { CannotDisplayPage, ExpiredPage, NotFoundPage } from "../../views/errors.tsx";
-import { LandingPage } from "../../views/landing.tsx";
+import type { PagePlan } from "../../views/lib/paging.ts";
+import type { SessionStats } from "../../views/lib/stats.ts";
 import { themeOf, withTheme } from "../../views/lib/theme.ts";
+
+type Views = typeof import("../../views/lib/paging.ts") &
+  typeof import("../../views/lib/stats.ts") &
+  typeof import("../../views/share-page.tsx") &
+  typeof import("../../views/markdown-export.ts") &
+  typeof import("../../views/errors.tsx") &
+  typeof import("../../views/landing.tsx");
+let loadedViews: Views | null = null;
+/**
+ * The renderers, evaluated by the first page rendered rather than at start:
+ * every view module with its parts and tools is a good share of the server's
+ * code, and what answers first (a health probe, a cached page, an asset) needs none of it.
+ */
+function views(): Views {
+  return (loadedViews ??= {
+    ...(require("../../views/lib/paging.ts") as typeof import("../../views/lib/paging.ts")),
+    ...(require("../../views/lib/stats.ts") as typeof import("../../views/lib/stats.ts")),
+    ...(require("../../views/share-page.tsx") as typeof import("../../views/share-page.tsx")),
+    ...(require("../../views/markdown-export.ts") as typeof import("../../views/markdown-export.ts")),
+    ...(require("../../views/errors.tsx") as typeof import("../../views/errors.tsx")),
+    ...(require("../../views/landing.tsx") as typeof import("../../views/landing.tsx")),
+  });
+}
 
 export interface PagesDeps {
   source: ShareSource;
@@ -159,20 +178,20 @@ export function sharePages(deps: PagesDeps): SharePages {
     const theme = themeFor(request) ?? "";
     let e = landings.get(theme);
     if (!e) {
-      landingHtml ??= LandingPage({ baseUrl, robots });
+      landingHtml ??= views().LandingPage({ baseUrl, robots });
       e = entry(theme ? withTheme(landingHtml, theme) : landingHtml, etagOf("", `landing.${theme}`, baseUrl), undefined, true);
       landings.set(theme, e);
     }
     return e;
   }
   let notFoundText: string | null = null;
-  const notFound = () => (notFoundText ??= NotFoundPage({ robots }));
+  const notFound = () => (notFoundText ??= views().NotFoundPage({ robots }));
 
   function planFor(snap: ShareSnapshot): PlanEntry {
     const hit = cache.get(snap.shareId, snap.version, "plan") as PlanEntry | undefined;
     if (hit) return hit;
-    const plan = planPages(snap.data);
-    const stats = sessionStats(snap.data);
+    const plan = views().planPages(snap.data);
+    const stats = views().sessionStats(snap.data);
     const e: PlanEntry = { bytes: 2048 + plan.pages.length * 64 + plan.linkedSubsessions.size * 64, plan, stats };
     cache.set(snap.shareId, snap.version, "plan", e);
     return e;
@@ -189,7 +208,7 @@ export function sharePages(deps: PagesDeps): SharePages {
     if (wantMarkdown) {
       let e = cachedPage(snap, "md");
       if (!e) {
-        const md = renderMarkdownExport(snap.data, `${baseUrl}/share/${snap.shareId}`);
+        const md = views().renderMarkdownExport(snap.data, `${baseUrl}/share/${snap.shareId}`);
         e = entry(md, etagOf(snap.shareId, snap.version, "md"), "text/markdown; charset=utf-8", gz, {
           "Content-Disposition": `inline; filename="${snap.shareId}.md"`,
           Vary: "Accept-Encoding",
@@ -203,7 +222,7 @@ export function sharePages(deps: PagesDeps): SharePages {
     const { plan, stats } = planFor(snap);
     let page = 1;
     if (query.find && /^[mp]-[0-9A-Za-z_-]{1,80}$/.test(query.find)) {
-      page = pageOfAnchor(snap.data, plan, query.find) ?? 1;
+      page = views().pageOfAnchor(snap.data, plan, query.find) ?? 1;
     } else if (query.page && /^[0-9]{1,6}$/.test(query.page)) {
       page = Math.min(Math.max(1, Number(query.page)), plan.pages.length);
     }
@@ -218,7 +237,7 @@ export function sharePages(deps: PagesDeps): SharePages {
       let plain = theme ? (cache.get(snap.shareId, snap.version, variant) as PageEntry | undefined) : undefined;
       if (!plain) {
         const etag = etagOf(snap.shareId, snap.version, variant);
-        const htmlText = renderSharePage({ data: snap.data, shareId: snap.shareId, page, plan, stats, baseUrl, etag, robots, expiresAt });
+        const htmlText = views().renderSharePage({ data: snap.data, shareId: snap.shareId, page, plan, stats, baseUrl, etag, robots, expiresAt });
         plain = entry(htmlText, etag, undefined, gz);
         cache.set(snap.shareId, snap.version, variant, plain);
       }
@@ -245,7 +264,7 @@ export function sharePages(deps: PagesDeps): SharePages {
     try {
       found = await deps.source.lookup(id);
     } catch {
-      return html(request, 503, CannotDisplayPage({ robots, reason: "The share store is not answering right now. Try again in a moment." }));
+      return html(request, 503, views().CannotDisplayPage({ robots, reason: "The share store is not answering right now. Try again in a moment." }));
     }
     return answer(request, id, found, wantMarkdown, query);
   }
@@ -264,16 +283,16 @@ export function sharePages(deps: PagesDeps): SharePages {
   function answer(request: Request, id: string, found: ShareLookup, wantMarkdown: boolean, query: Record<string, string | undefined>): Response {
     if (found.status === "not_found") return html(request, 404, notFound());
     if (found.status === "unreadable") {
-      return html(request, 422, CannotDisplayPage({ robots, reason: found.reason, shareId: id }));
+      return html(request, 422, views().CannotDisplayPage({ robots, reason: found.reason, shareId: id }));
     }
-    if (found.status === "expired") return html(request, 410, ExpiredPage({ robots, expiresAt: found.expiresAt }));
+    if (found.status === "expired") return html(request, 410, views().ExpiredPage({ robots, expiresAt: found.expiresAt }));
     try {
       const res = shareResponse(request, found.snapshot, found.expiresAt ?? null, wantMarkdown, query);
       if (res.status === 200 && deps.onView && isReaderRequest(request)) deps.onView(id);
       return res;
     } catch {
       // A shape the renderers did not survive; the per-part guards make this rare.
-      return html(request, 422, CannotDisplayPage({ robots, reason: "Its data has a shape this page cannot render.", shareId: id }));
+      return html(request, 422, views().CannotDisplayPage({ robots, reason: "Its data has a shape this page cannot render.", shareId: id }));
     }
   }
 
