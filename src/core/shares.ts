@@ -258,8 +258,13 @@ export class ShareService {
     return (await this.shares.get(shareId)) !== null;
   }
 
-  /** Marks a share's snapshot stale, e.g. after an upload the server saw. */
-  invalidate(shareId: string): void {
+  /**
+   * Records an upload this server received (the disk store's PUT) before it
+   * is answered: a commit to the share store, which is how every process's
+   * API read learns of it (ShareCache.checked).
+   */
+  async uploaded(shareId: string): Promise<void> {
+    await this.shares.markUploaded(shareId);
     this.cache.invalidate(shareId);
   }
 

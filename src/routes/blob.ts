@@ -23,7 +23,7 @@ export function blobRoutes(deps: RouteDeps, disk: DiskBlobStore | null) {
       if (!(await deps.service.exists(id))) throw new ApiError(404, "NOT_FOUND", "This share was deleted; create it again.");
       const res = await disk.acceptUpload(id, request.body, { exactSize: check.size, maxBytes: deps.config.maxShareBytes });
       if (!res.ok) throw new ApiError(res.status, res.code, res.message);
-      deps.service.invalidate(id);
+      await deps.service.uploaded(id);
       return json({ ok: true, etag: res.stat.etag }, 200, { ETag: `"${res.stat.etag}"` });
     },
     { parse: "none" },

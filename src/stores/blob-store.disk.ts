@@ -55,6 +55,7 @@ function etagOf(s: BigIntStats): BlobStat {
 
 export class DiskBlobStore implements BlobStore {
   readonly kind = "disk" as const;
+  readonly uploadsRecorded = true;
   readonly root: string;
   /**
    * Uploads are written here and renamed into sessions/ when complete. Temp

@@ -49,6 +49,7 @@ const PROBE_KEY = "sessions/AAAAAAAA.json";
 
 export class S3BlobStore implements BlobStore {
   readonly kind = "s3" as const;
+  readonly uploadsRecorded = false;
   private client: S3Client;
   private bucket: string;
   private presigner: S3RequestPresigner;

@@ -21,6 +21,12 @@ export interface PresignOptions {
 
 export interface BlobStore {
   readonly kind: "s3" | "disk";
+  /**
+   * True when every upload reaches this store through a server's
+   * `PUT /api/blob/:id`, which records it in the share store before it
+   * answers (disk); false when clients upload to the store directly (S3).
+   */
+  readonly uploadsRecorded: boolean;
   presignPut(key: string, opts: PresignOptions): Promise<string>;
   /** Reads a blob; `ifNoneMatch` skips the body when unchanged, `maxBytes` refuses larger blobs. */
   get(key: string, opts?: { ifNoneMatch?: string; maxBytes?: number }): Promise<BlobRead>;

@@ -215,7 +215,7 @@ export class PostgresShareStore implements ShareStore {
   }
 
   async markUploaded(shareId: string): Promise<void> {
-    await this.sql`UPDATE shares SET uploaded_at = NOW() WHERE share_id = ${shareId} AND uploaded_at IS NULL`;
+    await this.sql`UPDATE shares SET uploaded_at = NOW() WHERE share_id = ${shareId}`;
   }
 
   async deleteIf(shareId: string, cond: DeleteCondition): Promise<boolean> {

@@ -71,10 +71,17 @@ const toRecord = (r: Row): ShareRecord => ({
   uploadedAt: r.uploaded_at,
 });
 
+/** The wal-index header's iVersion in every SQLite since WAL mode began (3.7.0). */
+const WAL_INDEX_VERSION = 3007000;
+
 export class SqliteShareStore implements ShareStore {
   readonly kind = "sqlite" as const;
   private db: Database;
   private migrations = parseMigrations(schema);
+  /** The database file when it is in WAL mode (see commitMark); null otherwise. */
+  private readonly path: string | null;
+  /** The wal-index header (see commitMark), mapped on first use; null when it cannot be. */
+  private walIndex: Uint32Array | null | undefined;
 
   constructor(pathOrDir: string, opts: { file?: boolean } = {}) {
     let path = pathOrDir;
@@ -85,7 +92,9 @@ export class SqliteShareStore implements ShareStore {
     this.db = new Database(path, { create: true, strict: true });
     // WAL lets page reads go on while a sync writes; busy_timeout makes two
     // processes on one file wait for each other instead of failing.
-    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+    this.db.exec("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+    const mode = this.db.query<{ journal_mode: string }, []>("PRAGMA journal_mode = WAL").get()?.journal_mode;
+    this.path = path !== ":memory:" && mode === "wal" ? path : null;
   }
 
   async migrate(): Promise<number[]> {
@@ -226,7 +235,7 @@ export class SqliteShareStore implements ShareStore {
   }
 
   async markUploaded(shareId: string): Promise<void> {
-    this.db.query("UPDATE shares SET uploaded_at = ? WHERE share_id = ? AND uploaded_at IS NULL").run(Date.now(), shareId);
+    this.db.query("UPDATE shares SET uploaded_at = ? WHERE share_id = ?").run(Date.now(), shareId);
   }
 
   async deleteIf(shareId: string, cond: DeleteCondition): Promise<boolean> {
@@ -318,7 +327,35 @@ export class SqliteShareStore implements ShareStore {
     this.db.query("SELECT 1").get();
   }
 
+  /**
+   * Read from the wal-index header in the -shm file, which every connection
+   * to this database, in any process, updates as it commits (its layout:
+   * sqlite.org/walformat.html). mxFrame, the number of valid frames in the
+   * WAL, grows with every commit; when the WAL starts over after a
+   * checkpoint it goes back down and salt-1 changes. A read of a few words
+   * of memory instead of a query, which costs a read transaction and the
+   * file locks that come with it.
+   */
+  commitMark(): number | null {
+    if (this.walIndex === undefined) this.walIndex = this.mapWalIndex();
+    const h = this.walIndex;
+    // iVersion, then isInit (the low byte of word 3): anything else is a header this code does not know.
+    if (!h || h[0] !== WAL_INDEX_VERSION || (h[3]! & 0xff) !== 1) return null;
+    return (h[8]! % 2 ** 20) * 2 ** 32 + h[4]!;
+  }
+
+  private mapWalIndex(): Uint32Array | null {
+    if (!this.path) return null;
+    try {
+      const shm = Bun.mmap(`${this.path}-shm`, { size: 64 });
+      return shm.byteLength < 48 ? null : new Uint32Array(shm.buffer, shm.byteOffset, 12);
+    } catch {
+      return null;
+    }
+  }
+
   async close(): Promise<void> {
+    this.walIndex = null;
     this.db.close();
   }
 }

@@ -111,7 +111,7 @@ export interface ShareStore {
   expiredIds(now: number, limit: number): Promise<string[]>;
   /** Ids of shares untouched since `before` (no creation or sync presign) whose data was never seen in storage. */
   notUploadedIds(before: number, limit: number): Promise<string[]>;
-  /** Records that the share's data has reached storage (first time only). */
+  /** Records that the share's data has reached storage, and when it last did. */
   markUploaded(shareId: string): Promise<void>;
   /** Deletes the row and its items if `cond` still holds; true when this call removed it. */
   deleteIf(shareId: string, cond: DeleteCondition): Promise<boolean>;
@@ -141,6 +141,12 @@ export interface ShareStore {
   markTokenUsed(id: number): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * A number that changes whenever a write to this store commits, from this
+   * process or any other, read without a query; null when it cannot be read
+   * now. Stores that cannot tell leave it out, and every read queries them.
+   */
+  commitMark?(): number | null;
 }
 
 /** Splits schema.sql into its numbered migrations. */

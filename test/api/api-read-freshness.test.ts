@@ -3,7 +3,9 @@
 // straight to the bucket, unseen by the server), and no reader sees the
 // version go back.
 import { describe, expect, test } from "bun:test";
-import { createTestApp, uploadShare, uploadTo } from "../helpers/app.ts";
+import { DiskBlobStore } from "../../src/stores/blob-store.disk.ts";
+import { SqliteShareStore } from "../../src/stores/share-store.sqlite.ts";
+import { BASE, createTestApp, uploadShare, uploadTo } from "../helpers/app.ts";
 import { shareDataFixture as fixture } from "../helpers/fixtures.ts";
 import { storePairs } from "../helpers/store-pairs.ts";
 
@@ -88,3 +90,30 @@ for (const pair of storePairs("bs_api_fresh")) {
     });
   });
 }
+
+describe("GET /api/share/:id from two servers on one data directory (sqlite + disk)", () => {
+  test("an upload through one server is in the other's next read, after reads that had the old version", async () => {
+    const a = await createTestApp();
+    const b = await createTestApp({}, { shares: new SqliteShareStore(a.dir), blobs: new DiskBlobStore(a.dir, BASE) });
+    const { shareId, secret } = await uploadShare(a, "ses_abcdefghFresh003", titled("1"));
+    const titleFrom = async (app: typeof a) => {
+      const res = await app.req("GET", `/api/share/${shareId}`);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as typeof fixture).session.title;
+    };
+    for (let v = 2; v <= 4; v++) {
+      for (let i = 0; i < 3; i++) expect(await titleFrom(b)).toBe(String(v - 1));
+      const presign = await a.req("POST", `/api/share/${shareId}/presign`, { headers: { "x-share-secret": secret }, body: {} });
+      const { presignedUrl } = (await presign.json()) as { presignedUrl: string };
+      // Read after the presign's own write, so only the upload can tell b something changed.
+      expect(await titleFrom(b)).toBe(String(v - 1));
+      expect((await uploadTo(a, presignedUrl, JSON.stringify(titled(String(v))))).status).toBe(200);
+      expect(await titleFrom(b)).toBe(String(v));
+    }
+    // A delete through one server: the other answers 404 at once.
+    expect((await a.req("DELETE", `/api/share/${shareId}`, { headers: { "x-share-secret": secret } })).status).toBe(200);
+    expect((await b.req("GET", `/api/share/${shareId}`)).status).toBe(404);
+    await b.close();
+    await a.close();
+  });
+});
