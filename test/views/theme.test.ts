@@ -77,6 +77,9 @@ describe("theme cookie", () => {
     expect(themeOf(`a=1;${THEME_COOKIE}=ayu`)).toBe("ayu");
     expect(themeOf(`${THEME_COOKIE}=`)).toBeNull();
     expect(themeOf(`my${THEME_COOKIE}=nord`)).toBeNull();
+    // another cookie whose name ends in ours comes first
+    expect(themeOf(`my${THEME_COOKIE}=nord; ${THEME_COOKIE}=dracula`)).toBe("dracula");
+    expect(themeOf(`x=${THEME_COOKIE}=nord;${THEME_COOKIE}=gruvbox`)).toBe("gruvbox");
     expect(themeOf(null)).toBeNull();
   });
 

@@ -28,14 +28,16 @@ const NAMED = new Set(THEMES.map(([value]) => value).filter((v) => v !== "system
 /** The theme named by the request's cookie, or null for none, "system" or anything unknown. */
 export function themeOf(cookieHeader: string | null): string | null {
   if (!cookieHeader) return null;
-  const at = cookieHeader.indexOf(`${THEME_COOKIE}=`);
-  if (at < 0) return null;
-  // the name must start the header or follow "; "
-  if (at > 0 && cookieHeader[at - 1] !== " " && cookieHeader[at - 1] !== ";") return null;
-  const start = at + THEME_COOKIE.length + 1;
-  const end = cookieHeader.indexOf(";", start);
-  const value = cookieHeader.slice(start, end < 0 ? undefined : end).trim();
-  return NAMED.has(value) ? value : null;
+  const name = `${THEME_COOKIE}=`;
+  // The name must start the header or follow "; ": in "my-better-share-theme=…" it is another cookie's.
+  for (let at = cookieHeader.indexOf(name); at >= 0; at = cookieHeader.indexOf(name, at + 1)) {
+    if (at > 0 && cookieHeader[at - 1] !== " " && cookieHeader[at - 1] !== ";") continue;
+    const start = at + name.length;
+    const end = cookieHeader.indexOf(";", start);
+    const value = cookieHeader.slice(start, end < 0 ? undefined : end).trim();
+    return NAMED.has(value) ? value : null;
+  }
+  return null;
 }
 
 /** Every page starts with this (views/layout.tsx); a themed page adds its attribute here. */
