@@ -12,23 +12,27 @@
   }
   var picker = document.getElementById("theme-picker");
   if (picker) {
-    // A choice kept by an earlier version of this page, in localStorage: move it to the cookie.
-    try {
-      var stored = localStorage.getItem(THEME_KEY);
-      if (stored !== null) {
-        localStorage.removeItem(THEME_KEY);
-        if (!root.hasAttribute("data-theme") && /^[a-z0-9-]{1,30}$/.test(stored) && picker.querySelector('option[value="' + stored + '"]')) {
-          root.setAttribute("data-theme", stored);
-          rememberTheme(stored);
-        }
-      }
-    } catch (e) {}
     picker.value = root.getAttribute("data-theme") || "system";
     picker.addEventListener("change", function () {
       var value = picker.value;
       root.setAttribute("data-theme", value);
       rememberTheme(value);
     });
+  }
+  // A choice kept by an earlier version of this page, in localStorage: move it
+  // to the cookie. The first localStorage access of a page waits for the
+  // browser to open the storage, so it runs after the first paint.
+  function moveStoredTheme() {
+    try {
+      var stored = localStorage.getItem(THEME_KEY);
+      if (stored === null) return;
+      localStorage.removeItem(THEME_KEY);
+      if (!root.hasAttribute("data-theme") && /^[a-z0-9-]{1,30}$/.test(stored) && picker.querySelector('option[value="' + stored + '"]')) {
+        root.setAttribute("data-theme", stored);
+        rememberTheme(stored);
+        picker.value = stored;
+      }
+    } catch (e) {}
   }
 
   // Copy buttons (one listener for the whole page)
@@ -92,7 +96,6 @@
       times[i].textContent = local;
     }
   }
-  localizeTimes(document);
 
   // Permalinks to another page of a long session: let the server find the page.
   var params = new URLSearchParams(location.search);
@@ -104,96 +107,111 @@
     }
   }
 
-  // Live view: poll the page itself with its ETag while the tab is visible.
-  var live = document.getElementById("live");
-  var status = document.getElementById("live-status");
-  if (!live || !status || !window.fetch || !window.DOMParser) return;
-  var etag = live.getAttribute("data-etag");
-  var updatedAt = Date.now();
-  var gone = false;
-  var busy = false;
-
-  function ago() {
-    var s = Math.round((Date.now() - updatedAt) / 1000);
-    if (s < 10) return "just now";
-    if (s < 60) return s + " s ago";
-    var m = Math.round(s / 60);
-    if (m < 60) return m + " min ago";
-    return Math.round(m / 60) + " h ago";
+  // What the first paint does not need runs after it: a requestAnimationFrame
+  // callback comes just before a frame is drawn, a task posted from it after.
+  // (Hidden tabs draw no frames; there nothing waits for one.)
+  function afterFirstPaint(fn) {
+    if (document.visibilityState === "visible") requestAnimationFrame(function () { setTimeout(fn, 0); });
+    else setTimeout(fn, 0);
   }
-  function showStatus() {
-    if (gone) return;
-    status.textContent = "Live · updated " + ago();
-  }
-
-  function openDetailsKeys(scope) {
-    var keys = [];
-    var list = scope.querySelectorAll("details[open]");
-    for (var i = 0; i < list.length; i++) {
-      var owner = list[i].parentElement && list[i].parentElement.closest("[id]");
-      if (!owner) continue;
-      var all = owner.querySelectorAll("details");
-      keys.push(owner.id + ":" + Array.prototype.indexOf.call(all, list[i]));
-    }
-    return keys;
-  }
-  function reopen(scope, keys) {
-    for (var i = 0; i < keys.length; i++) {
-      var at = keys[i].lastIndexOf(":");
-      var owner = document.getElementById(keys[i].slice(0, at));
-      if (!owner || !scope.contains(owner)) continue;
-      var d = owner.querySelectorAll("details")[Number(keys[i].slice(at + 1))];
-      if (d) d.open = true;
-    }
-  }
-
-  function poll() {
-    if (busy || gone || document.visibilityState !== "visible") return;
-    busy = true;
-    fetch(location.pathname + location.search, {
-      headers: etag ? { "If-None-Match": etag } : {},
-      cache: "no-store",
-      credentials: "same-origin",
-    })
-      .then(function (res) {
-        if (res.status === 304) return null;
-        if (res.status === 404) {
-          gone = true;
-          status.textContent = "This share was removed";
-          return null;
-        }
-        if (!res.ok) return null;
-        return res.text();
-      })
-      .then(function (html) {
-        if (!html) return;
-        var doc = new DOMParser().parseFromString(html, "text/html");
-        var next = doc.getElementById("live");
-        if (!next) return;
-        var keys = openDetailsKeys(live);
-        var atBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
-        next = document.adoptNode(next);
-        live.replaceWith(next);
-        live = next;
-        etag = live.getAttribute("data-etag");
-        reopen(live, keys);
-        localizeTimes(live);
-        if (doc.title) document.title = doc.title;
-        updatedAt = Date.now();
-        if (atBottom) window.scrollTo(0, document.body.scrollHeight);
-      })
-      .catch(function () {})
-      .then(function () {
-        busy = false;
-        showStatus();
-      });
-  }
-
-  status.hidden = false;
-  showStatus();
-  setInterval(poll, 4000);
-  setInterval(showStatus, 10000);
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible") poll();
+  afterFirstPaint(function () {
+    if (picker) moveStoredTheme();
+    localizeTimes(document);
+    startLive();
   });
+
+  function startLive() {
+    // Live view: poll the page itself with its ETag while the tab is visible.
+    var live = document.getElementById("live");
+    var status = document.getElementById("live-status");
+    if (!live || !status || !window.fetch || !window.DOMParser) return;
+    var etag = live.getAttribute("data-etag");
+    var updatedAt = Date.now();
+    var gone = false;
+    var busy = false;
+
+    function ago() {
+      var s = Math.round((Date.now() - updatedAt) / 1000);
+      if (s < 10) return "just now";
+      if (s < 60) return s + " s ago";
+      var m = Math.round(s / 60);
+      if (m < 60) return m + " min ago";
+      return Math.round(m / 60) + " h ago";
+    }
+    function showStatus() {
+      if (gone) return;
+      status.textContent = "Live · updated " + ago();
+    }
+
+    function openDetailsKeys(scope) {
+      var keys = [];
+      var list = scope.querySelectorAll("details[open]");
+      for (var i = 0; i < list.length; i++) {
+        var owner = list[i].parentElement && list[i].parentElement.closest("[id]");
+        if (!owner) continue;
+        var all = owner.querySelectorAll("details");
+        keys.push(owner.id + ":" + Array.prototype.indexOf.call(all, list[i]));
+      }
+      return keys;
+    }
+    function reopen(scope, keys) {
+      for (var i = 0; i < keys.length; i++) {
+        var at = keys[i].lastIndexOf(":");
+        var owner = document.getElementById(keys[i].slice(0, at));
+        if (!owner || !scope.contains(owner)) continue;
+        var d = owner.querySelectorAll("details")[Number(keys[i].slice(at + 1))];
+        if (d) d.open = true;
+      }
+    }
+
+    function poll() {
+      if (busy || gone || document.visibilityState !== "visible") return;
+      busy = true;
+      fetch(location.pathname + location.search, {
+        headers: etag ? { "If-None-Match": etag } : {},
+        cache: "no-store",
+        credentials: "same-origin",
+      })
+        .then(function (res) {
+          if (res.status === 304) return null;
+          if (res.status === 404) {
+            gone = true;
+            status.textContent = "This share was removed";
+            return null;
+          }
+          if (!res.ok) return null;
+          return res.text();
+        })
+        .then(function (html) {
+          if (!html) return;
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          var next = doc.getElementById("live");
+          if (!next) return;
+          var keys = openDetailsKeys(live);
+          var atBottom = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
+          next = document.adoptNode(next);
+          live.replaceWith(next);
+          live = next;
+          etag = live.getAttribute("data-etag");
+          reopen(live, keys);
+          localizeTimes(live);
+          if (doc.title) document.title = doc.title;
+          updatedAt = Date.now();
+          if (atBottom) window.scrollTo(0, document.body.scrollHeight);
+        })
+        .catch(function () {})
+        .then(function () {
+          busy = false;
+          showStatus();
+        });
+    }
+
+    status.hidden = false;
+    showStatus();
+    setInterval(poll, 4000);
+    setInterval(showStatus, 10000);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") poll();
+    });
+  }
 })();

@@ -157,12 +157,25 @@ describe("fixture share", () => {
     await page.goto(`${base}/share/${ID}`);
     await page.evaluate(() => localStorage.setItem("better-share-theme", "nord"));
     await page.reload();
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("nord");
+    // the move runs after the first paint
+    await page.waitForFunction(() => document.documentElement.dataset.theme === "nord", undefined, { timeout: 10_000 });
     expect(await page.inputValue("#theme-picker")).toBe("nord");
     expect(await page.evaluate(() => localStorage.getItem("better-share-theme"))).toBeNull();
     expect((await page.context().cookies(base)).find((c) => c.name === "better-share-theme")?.value).toBe("nord");
     expect(problems).toEqual([]);
     await close();
+  }, 30_000);
+
+  test("times are shown in the reader's time zone once the page has painted, the server's UTC text kept as their title", async () => {
+    const context = await browser.newContext({ timezoneId: "Asia/Kolkata", viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/share/${ID}`);
+    const first = page.locator("time[datetime]").first();
+    const utc = (await first.getAttribute("title")) ?? (await first.textContent());
+    await page.waitForFunction(() => document.querySelector("time[datetime]")!.textContent!.endsWith("UTC+5:30"), undefined, { timeout: 10_000 });
+    expect(utc).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    expect(await first.getAttribute("title")).toBe(utc);
+    await context.close();
   }, 30_000);
 
   test("nothing holds up the first paint: no render-blocking request, and the inline stylesheet passes the CSP", async () => {
