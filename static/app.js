@@ -26,12 +26,12 @@
     try {
       var stored = localStorage.getItem(THEME_KEY);
       if (stored === null) return;
-      localStorage.removeItem(THEME_KEY);
       if (!root.hasAttribute("data-theme") && /^[a-z0-9-]{1,30}$/.test(stored) && picker.querySelector('option[value="' + stored + '"]')) {
         root.setAttribute("data-theme", stored);
         rememberTheme(stored);
         picker.value = stored;
       }
+      localStorage.removeItem(THEME_KEY);
     } catch (e) {}
   }
 

@@ -155,6 +155,9 @@ describe("fixture share", () => {
   test("a theme kept in localStorage by the earlier page moves to the cookie", async () => {
     const { page, problems, close } = await open();
     await page.goto(`${base}/share/${ID}`);
+    // this first page's after-paint work (which reads localStorage) is done before the test writes it:
+    // else that page may move the value itself while the reload's request is already on its way
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
     await page.evaluate(() => localStorage.setItem("better-share-theme", "nord"));
     await page.reload();
     // the move runs after the first paint
