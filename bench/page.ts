@@ -25,8 +25,8 @@ function sessionOfSize(s: (typeof SIZES)[number], shareId: string) {
   return data;
 }
 
-function app(source: MemorySource) {
-  return new Elysia().use(pagesRoutes({ source, baseUrl: "http://127.0.0.1", cacheBytes: 256 * 1024 * 1024 }));
+async function app(source: MemorySource) {
+  return new Elysia().use(await pagesRoutes({ source, baseUrl: "http://127.0.0.1", cacheBytes: 256 * 1024 * 1024 }));
 }
 
 function time(fn: () => void, runs: number): number {
@@ -56,7 +56,7 @@ async function renderBench() {
     const allPages: number[] = [];
     let heapGrowth = 0;
     for (let r = 0; r < runs; r++) {
-      const a = app(source); // fresh, empty cache
+      const a = await app(source); // fresh, empty cache
       Bun.gc(true);
       const heapBefore = heapStats().heapSize;
       let t = performance.now();

@@ -9,7 +9,7 @@ import { clientIp, RateLimiter } from "./http/rate-limit.ts";
 import { ApiError } from "./core/errors.ts";
 import { missingRoute, toResponse } from "./http/errors.ts";
 import type { Metrics } from "./http/metrics.ts";
-import { newElysia } from "./http/elysia.ts";
+import { loadElysia, newElysia } from "./http/elysia.ts";
 import { json } from "./http/respond.ts";
 import { routeMatcher } from "./http/route-pattern.ts";
 import { applySecurityHeaders } from "./http/security.ts";
@@ -20,7 +20,7 @@ import { installRoutes } from "./routes/install.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { nativeApi } from "./routes/native-api.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
-import { sharePages, type PagesDeps } from "./routes/pages.tsx";
+import { loadViews, sharePages, type PagesDeps } from "./routes/pages.tsx";
 import { health, shareApi, shareJson } from "./routes/share-api.ts";
 import { shareLifecycleApi } from "./routes/share-lifecycle.ts";
 import { Maintenance, startSweeper, type Sweeper } from "./core/maintenance.ts";
@@ -52,7 +52,8 @@ export interface App {
   handle(request: Request, peer?: string | null | (() => string | null)): Promise<Response>;
   /** The same, answering at once when it can (a cached page): what Bun.serve's fetch returns. */
   respond(request: Request, peer?: string | null | (() => string | null)): Response | Promise<Response>;
-  elysia: Elysia<any, any, any, any, any, any, any>;
+  /** The router (Elysia) every request the fast paths do not answer goes through; loaded and built on first use. */
+  router(): Promise<Elysia<any, any, any, any, any, any, any>>;
   /** Counters of shares created/deleted/synced, page cache and store errors (a no-op unless METRICS=true). */
   telemetry: Telemetry;
   /** Page views counted in memory, written to the store every few seconds once started. */
@@ -107,7 +108,7 @@ export function createApp(deps: AppDeps): App {
 
   const pages = sharePages({ source: service.cache, baseUrl: config.baseUrl, telemetry, onView: config.countViews ? (id) => views.count(id) : undefined, ...deps.pages });
   // Built from Elysia's own route list: adding a route needs no entry anywhere else.
-  const notFound = missingRoute(() => router().routes);
+  const notFound = missingRoute(() => built!.routes);
   // The router is built by the first request that needs it: the health check,
   // cached pages and static assets never do (see http/elysia.ts).
   const buildRouter = () =>
@@ -130,7 +131,13 @@ export function createApp(deps: AppDeps): App {
       .use(installRoutes(config.baseUrl))
       .use(metrics ? metricsRoutes(metrics, config.metricsToken) : newElysia({ name: "no-metrics" }));
   let built: ReturnType<typeof buildRouter> | null = null;
-  const router = () => (built ??= buildRouter());
+  async function router() {
+    if (!built) {
+      await Promise.all([loadElysia(), loadViews()]);
+      built ??= buildRouter();
+    }
+    return built;
+  }
   // Resolved on first use: routes added to the router after createApp still get their pattern.
   let matchRoute: ReturnType<typeof routeMatcher> | null = null;
 
@@ -206,12 +213,12 @@ export function createApp(deps: AppDeps): App {
       if (path.startsWith("/api/") && path !== "/api/health" && !path.startsWith("/api/blob/"))
         await limiter.request(ips.get(request)!);
       // The API read skips the router: the hottest API route, and one with a fixed shape.
-      res = api ? await shareJson(service, api[1]!, request) : probe ? await health(service, VERSION) : await router().handle(request);
+      res = api ? await shareJson(service, api[1]!, request) : probe ? await health(service, VERSION) : await (await router()).handle(request);
     } catch (e) {
       res = toResponse(e, log, `${request.method} ${path}`);
     }
     applySecurityHeaders(res);
-    const match = api ? { route: "/api/share/:id", id: api[1]! } : probe ? { route: path, id: null } : (matchRoute ??= routeMatcher(router().routes))(request.method, path);
+    const match = api ? { route: "/api/share/:id", id: api[1]! } : probe ? { route: path, id: null } : (matchRoute ??= routeMatcher((await router()).routes))(request.method, path);
     return done(request, path, res, started, match?.route ?? null, match?.id ?? null);
   }
 
@@ -219,9 +226,7 @@ export function createApp(deps: AppDeps): App {
   return {
     handle: async (request, peer) => respond(request, peer),
     respond,
-    get elysia() {
-      return router();
-    },
+    router,
     telemetry,
     views,
     maintenance,

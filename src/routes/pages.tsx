@@ -3,7 +3,7 @@
 // HTML plugin or content sniffing decides how user content is served; the
 // security headers (page CSP included) are the app's, from http/security.ts.
 import type { Elysia } from "elysia";
-import { newElysia } from "../http/elysia.ts";
+import { loadElysia, newElysia } from "../http/elysia.ts";
 import type { ShareLookup, ShareSource, ShareSnapshot } from "../core/share-source.ts";
 import { Prebuilt } from "../http/respond.ts";
 import { securityHeaders } from "../http/security.ts";
@@ -23,19 +23,28 @@ type Views = typeof import("../../views/lib/paging.ts") &
   typeof import("../../views/landing.tsx");
 let loadedViews: Views | null = null;
 /**
- * The renderers, evaluated by the first page rendered rather than at start:
- * every view module with its parts and tools is a good share of the server's
- * code, and what answers first (a health probe, a cached page, an asset) needs none of it.
+ * Loads the renderers: every view module with its parts and tools, markdown-it
+ * and highlight.js are a good share of the server's code, and what answers
+ * first (a health probe, a cached page, an asset) needs none of it. Loaded with
+ * the router (a dynamic import, so the compiled binary keeps them in chunks of
+ * their own, see http/elysia.ts); every use of views() comes after this.
  */
+export async function loadViews(): Promise<void> {
+  if (loadedViews) return;
+  const [paging, stats, sharePage, markdownExport, errors, landing] = await Promise.all([
+    import("../../views/lib/paging.ts"),
+    import("../../views/lib/stats.ts"),
+    import("../../views/share-page.tsx"),
+    import("../../views/markdown-export.ts"),
+    import("../../views/errors.tsx"),
+    import("../../views/landing.tsx"),
+  ]);
+  loadedViews = { ...paging, ...stats, ...sharePage, ...markdownExport, ...errors, ...landing };
+}
+
 function views(): Views {
-  return (loadedViews ??= {
-    ...(require("../../views/lib/paging.ts") as typeof import("../../views/lib/paging.ts")),
-    ...(require("../../views/lib/stats.ts") as typeof import("../../views/lib/stats.ts")),
-    ...(require("../../views/share-page.tsx") as typeof import("../../views/share-page.tsx")),
-    ...(require("../../views/markdown-export.ts") as typeof import("../../views/markdown-export.ts")),
-    ...(require("../../views/errors.tsx") as typeof import("../../views/errors.tsx")),
-    ...(require("../../views/landing.tsx") as typeof import("../../views/landing.tsx")),
-  });
+  if (!loadedViews) throw new Error("The views are not loaded yet: await loadViews() before rendering.");
+  return loadedViews;
 }
 
 export interface PagesDeps {
@@ -104,7 +113,9 @@ function matches(request: Request, etag: string): boolean {
   return inm === etag || inm.trim() === "*" || inm.split(",").some((t) => t.trim() === etag || t.trim() === etag.slice(2));
 }
 
-export function pagesRoutes(deps: PagesDeps) {
+/** The page routes alone (for embedding them in another Elysia app), once Elysia and the views are loaded. */
+export async function pagesRoutes(deps: PagesDeps) {
+  await Promise.all([loadElysia(), loadViews()]);
   return sharePages(deps).routes;
 }
 
@@ -273,6 +284,8 @@ export function sharePages(deps: PagesDeps): SharePages {
     const wantMarkdown = rawId.endsWith(".md");
     const id = wantMarkdown ? rawId.slice(0, -3) : rawId;
     if (!SHARE_ID.test(id)) return null;
+    // Rendering needs the views, loaded with the router: until then the routes answer.
+    if (!loadedViews) return null;
     const found = deps.source.fresh?.(id);
     if (!found || found.status !== "ok") return null;
     const res = answer(request, id, found, wantMarkdown, query);

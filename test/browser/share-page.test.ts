@@ -24,7 +24,7 @@ beforeAll(async () => {
   source.put(hostileV2Share("HostileV"));
   source.put(generateSession({ messages: 400, outputChars: 3000, shareId: "BigShare" }));
   source.putUnreadable("Broken01", "The stored data is not valid JSON.");
-  const app = new Elysia().use(pagesRoutes({ source, baseUrl: "http://127.0.0.1" })).listen({ hostname: "127.0.0.1", port: 0 });
+  const app = new Elysia().use(await pagesRoutes({ source, baseUrl: "http://127.0.0.1" })).listen({ hostname: "127.0.0.1", port: 0 });
   server = { stop: () => app.stop(), port: app.server!.port! };
   base = `http://127.0.0.1:${server.port}`;
   browser = await launchChromium();
