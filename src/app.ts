@@ -14,12 +14,7 @@ import { json } from "./http/respond.ts";
 import { routeMatcher } from "./http/route-pattern.ts";
 import { applySecurityHeaders } from "./http/security.ts";
 import { lineLogger, type Logger } from "./log.ts";
-import { blobRoutes } from "./routes/blob.ts";
 import type { RouteDeps } from "./routes/context.ts";
-import { installRoutes } from "./routes/install.ts";
-import { metricsRoutes } from "./routes/metrics.ts";
-import { nativeApi } from "./routes/native-api.ts";
-import { openApiRoutes } from "./routes/openapi.ts";
 import { loadViews, sharePages, type PagesDeps } from "./routes/pages.tsx";
 import { health, shareApi, shareJson } from "./routes/share-api.ts";
 import { shareLifecycleApi } from "./routes/share-lifecycle.ts";
@@ -66,6 +61,23 @@ export interface App {
   close(): Promise<void>;
 }
 
+/**
+ * The route modules only the router uses, loaded with it (dynamic imports: a
+ * chunk of their own in the binary, see http/elysia.ts). The share API's module
+ * stays static: the health check and the API read answer from it without the router.
+ */
+async function loadRouteModules() {
+  const [native, openapi, blob, install, metrics] = await Promise.all([
+    import("./routes/native-api.ts"),
+    import("./routes/openapi.ts"),
+    import("./routes/blob.ts"),
+    import("./routes/install.ts"),
+    import("./routes/metrics.ts"),
+  ]);
+  return { ...native, ...openapi, ...blob, ...install, ...metrics };
+}
+type RouteModules = Awaited<ReturnType<typeof loadRouteModules>>;
+
 function shortHost(url: string): boolean {
   const slash = url.indexOf("/", 8);
   return slash !== -1 && slash < 11 && url.startsWith("http://");
@@ -111,7 +123,7 @@ export function createApp(deps: AppDeps): App {
   const notFound = missingRoute(() => built!.routes);
   // The router is built by the first request that needs it: the health check,
   // cached pages and static assets never do (see http/elysia.ts).
-  const buildRouter = () =>
+  const buildRouter = ({ nativeApi, openApiRoutes, blobRoutes, installRoutes, metricsRoutes }: RouteModules) =>
     newElysia()
       // Registered before the routes so it covers every route added with .use.
       .onError(({ code, error, request }) => {
@@ -133,8 +145,8 @@ export function createApp(deps: AppDeps): App {
   let built: ReturnType<typeof buildRouter> | null = null;
   async function router() {
     if (!built) {
-      await Promise.all([loadElysia(), loadViews()]);
-      built ??= buildRouter();
+      const [modules] = await Promise.all([loadRouteModules(), loadElysia(), loadViews()]);
+      built ??= buildRouter(modules);
     }
     return built;
   }

@@ -2,18 +2,25 @@
 // better-share: the command line. Parses argv, loads configuration, dispatches.
 import { ConfigError, ENV_VARS, loadConfig } from "./config.ts";
 import { parseOptions } from "./commands/args.ts";
-import { groupSynopsis, runGroup, type CommandGroup } from "./commands/admin.ts";
-import { migrateCommand } from "./commands/migrate.ts";
-import { sharesCommands } from "./commands/shares.ts";
-import { tokensCommands } from "./commands/tokens.ts";
+import type { CommandGroup } from "./commands/admin.ts";
 import { startServer, StartupError } from "./commands/serve.ts";
 import { bufferedLogger, stdoutSink } from "./log.ts";
 import { VERSION } from "./version.ts";
 
-/** Admin command groups (`better-share <group> <command>`), each parsed by src/commands/admin.ts. */
-const ADMIN_GROUPS: CommandGroup[] = [sharesCommands, tokensCommands];
+/**
+ * Admin command groups (`better-share <group> <command>`), each parsed by
+ * src/commands/admin.ts. Imported when asked for, like `migrate`: `serve`
+ * never needs them, and dynamic imports keep them out of the binary's main
+ * chunk (see http/elysia.ts).
+ */
+const ADMIN_GROUPS: Record<string, () => Promise<CommandGroup>> = {
+  shares: async () => (await import("./commands/shares.ts")).sharesCommands,
+  tokens: async () => (await import("./commands/tokens.ts")).tokensCommands,
+};
 
-function usage(): string {
+async function usage(): Promise<string> {
+  const { groupSynopsis } = await import("./commands/admin.ts");
+  const groups = await Promise.all(Object.values(ADMIN_GROUPS).map((load) => load()));
   const width = Math.max(...ENV_VARS.map((v) => v.name.length));
   const vars = ENV_VARS.map((v) => `  ${v.name.padEnd(width)}  ${v.meaning}${v.default ? ` [default: ${v.default}]` : ""}`).join("\n");
   return `better-share ${VERSION}: self-hosted session sharing for OpenCode
@@ -25,7 +32,7 @@ Usage:
   better-share --help | --version
 
 Admin commands (same environment as serve; safe while servers run; exit 0 done, 1 not found or failed, 2 usage):
-${ADMIN_GROUPS.flatMap(groupSynopsis).map((l) => `  ${l}`).join("\n")}
+${groups.flatMap(groupSynopsis).map((l) => `  ${l}`).join("\n")}
 
 Environment:
 ${vars}
@@ -40,8 +47,8 @@ function fail(message: string, code = 2): never {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const group = ADMIN_GROUPS.find((g) => g.name === argv[0]);
-  if (group) return runGroup(group, argv.slice(1));
+  const group = Object.hasOwn(ADMIN_GROUPS, argv[0] ?? "") ? await ADMIN_GROUPS[argv[0]!]!() : null;
+  if (group) return (await import("./commands/admin.ts")).runGroup(group, argv.slice(1));
   let parsed;
   try {
     parsed = parseOptions(argv, {
@@ -53,12 +60,12 @@ async function main(argv: string[]): Promise<number> {
     });
   } catch (e) {
     console.error(`better-share: ${(e as Error).message}.\n`);
-    console.error(usage());
+    console.error(await usage());
     return 2;
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    console.log(usage());
+    console.log(await usage());
     return 0;
   }
   if (values.version) {
@@ -67,14 +74,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const [command, ...rest] = positionals;
   if (!command) {
-    console.error(usage());
+    console.error(await usage());
     return 2;
   }
   if (rest.length > 0) fail(`unexpected argument "${rest[0]}"; see better-share --help.`);
   const flagsFor: Record<string, string[]> = { serve: ["port", "host"], migrate: [], health: ["url", "port"] };
   if (!(command in flagsFor)) {
     console.error(`better-share: unknown command "${command}"\n`);
-    console.error(usage());
+    console.error(await usage());
     return 2;
   }
   for (const flag of ["port", "host", "url"] as const)
@@ -102,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === "migrate") {
     try {
-      return await migrateCommand(config);
+      return await (await import("./commands/migrate.ts")).migrateCommand(config);
     } catch (e) {
       fail(`migration failed: ${(e as Error).message}`, 1);
     }
