@@ -97,29 +97,32 @@ export class SqliteShareStore implements ShareStore {
     this.path = path !== ":memory:" && mode === "wal" ? path : null;
   }
 
+  /**
+   * Applies the pending migrations in one transaction: the schema moves to the
+   * latest version or stays where it was. (One commit instead of one per
+   * migration also makes a new database's first start a few milliseconds shorter.)
+   */
   async migrate(): Promise<number[]> {
-    this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
-    const applied = new Set(
-      this.db.query<{ version: number }, []>("SELECT version FROM schema_migrations").all().map((r) => r.version),
-    );
     const done: number[] = [];
     // A migration that rebuilds a table drops the old one, which with foreign
     // keys on would delete the rows referring to it (ON DELETE CASCADE). The
     // pragma does nothing inside a transaction, so it is switched off around
-    // them and the references are checked before each commit instead (SQLite's
+    // it and the references are checked after each migration instead (SQLite's
     // own procedure for table changes ALTER TABLE cannot make).
     this.db.exec("PRAGMA foreign_keys = OFF");
     try {
-      for (const m of this.migrations) {
-        if (applied.has(m.version)) continue;
-        this.db.transaction(() => {
+      this.db.transaction(() => {
+        this.db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+        const applied = new Set(this.db.query<{ version: number }, []>("SELECT version FROM schema_migrations").all().map((r) => r.version));
+        for (const m of this.migrations) {
+          if (applied.has(m.version)) continue;
           this.db.exec(m.sql);
           const broken = this.db.query("PRAGMA foreign_key_check").all();
           if (broken.length > 0) throw new Error(`migration ${m.version} left ${broken.length} rows referring to missing rows`);
           this.db.query("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(m.version, Date.now());
-        }).immediate();
-        done.push(m.version);
-      }
+          done.push(m.version);
+        }
+      }).immediate();
     } finally {
       this.db.exec("PRAGMA foreign_keys = ON");
     }
