@@ -4,7 +4,7 @@
 // process. Ours and the baseline are measured alternately (ours, baseline,
 // ours, …) so a burst of other work on the machine hits both; every figure is
 // the median of at least five rounds, printed with the load average.
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { buildBinary } from "../test/helpers/binary.ts";
@@ -47,10 +47,19 @@ export interface Proc {
 }
 
 /** Spawns `cmd` with stdout and stderr appended to `logFile` and waits for `probe` to answer 200. */
-/** CPU time (user + system, ms; 10 ms resolution) a process has used so far. */
+/**
+ * CPU time (ms) a running process has used so far: the sum over its threads of
+ * the scheduler's on-CPU time, in nanoseconds (/proc/<pid>/task/<tid>/schedstat);
+ * /proc/<pid>/stat counts in 10 ms ticks, too coarse for a start of a few tens of ms.
+ */
 export function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    } catch {} // a thread that ended between the listing and the read
+  }
+  return ns / 1e6;
 }
 
 export async function spawnServer(cmd: string[], env: Record<string, string>, port: number, logFile: string, probe = "/api/health"): Promise<Proc & { startedMs: number; startCpuMs: number }> {
