@@ -1,7 +1,9 @@
 // The reader's theme: chosen with the picker (static/app.js), kept in a
 // cookie, and written into <html data-theme> by the server, so the page
 // paints in it at once — no script in <head>, and the same with JavaScript off.
-import { escapeHtml } from "@kitajs/html";
+// Bun.escapeHTML, not @kitajs/html's escapeHtml (the same output): the page
+// fast path uses this module, and the views with @kitajs/html load only with
+// the first render (src/routes/pages.tsx).
 
 export const THEME_COOKIE = "better-share-theme";
 
@@ -58,5 +60,5 @@ export function withTheme(html: string, theme: string, etags?: { from: string; t
 
 /** How views/share-page.tsx writes the page's ETag for the live view. */
 export function etagAttr(etag: string): string {
-  return `id="live" data-etag="${escapeHtml(etag)}"`;
+  return `id="live" data-etag="${Bun.escapeHTML(etag)}"`;
 }
