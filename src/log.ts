@@ -46,25 +46,36 @@ export function loggedPath(path: string): string {
   return path.length <= MAX_LOGGED_PATH ? path : `${path.slice(0, MAX_LOGGED_PATH)}…(${path.length - MAX_LOGGED_PATH} more characters)`;
 }
 
+let isoSecond = -1;
+let isoPrefix = "";
+
+/** new Date().toISOString(), with the part up to the second made once per second: every request asks for it. */
+export function isoNow(now = Date.now()): string {
+  const second = Math.floor(now / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  const ms = now - second * 1000;
+  return `${isoPrefix}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z`;
+}
+
+/** Printable ASCII but for `"` and `\`: a JSON string of it is the text between quotes. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+const jsonString = (s: string | null): string => (s === null ? "null" : PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
+
 function formatAccess(format: LogFormat, e: AccessEntry): string {
   const path = loggedPath(e.path);
   const ms = Math.round(e.ms * 10) / 10;
   if (format === "text") return `${e.method} ${path} ${e.status} ${ms.toFixed(1)}ms`;
-  return JSON.stringify({
-    time: new Date().toISOString(),
-    level: e.status >= 500 ? "error" : "info",
-    method: e.method,
-    route: e.route,
-    path,
-    status: e.status,
-    ms,
-    share: e.shareId,
-  });
+  // The same text as JSON.stringify of the object, written out: about a third of the cost per request.
+  return `{"time":"${isoNow()}","level":"${e.status >= 500 ? "error" : "info"}","method":${jsonString(e.method)},"route":${jsonString(e.route)},"path":${jsonString(path)},"status":${e.status},"ms":${ms},"share":${jsonString(e.shareId)}}`;
 }
 
 function formatMessage(format: LogFormat, level: "info" | "error", message: string): string {
   if (format === "text") return message;
-  return JSON.stringify({ time: new Date().toISOString(), level, msg: message });
+  return JSON.stringify({ time: isoNow(), level, msg: message });
 }
 
 /** Every line handed to `line` as it is logged (tests, and callers that buffer themselves). */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { bufferedLogger, lineLogger, loggedPath, MAX_LOGGED_PATH } from "../../src/log.ts";
+import { bufferedLogger, isoNow, lineLogger, loggedPath, MAX_LOGGED_PATH } from "../../src/log.ts";
 import { eventually } from "../helpers/eventually.ts";
 
 const entry = { method: "GET", route: "/share/:id", path: "/share/abcd1234", status: 200, ms: 1.234, shareId: "abcd1234" };
@@ -24,6 +24,25 @@ describe("log lines", () => {
     expect(b).toMatchObject({ level: "error", route: null, share: null });
     expect(c).toMatchObject({ level: "info", msg: "listening" });
     expect(lines.every((l) => !l.includes("\n"))).toBe(true);
+  });
+
+  test("json: the line is what JSON.stringify makes of the entry, whatever the path holds", () => {
+    const lines: string[] = [];
+    const log = lineLogger("json", (l) => lines.push(l));
+    const paths = ["/share/abcd1234", '/a"b\\c', "/\u0000\u001f\u007f", "/ünï/☃/\ud83d\ude00", "/\ud800 lone", "/x\u2028y", "/ spaced ~!#$%&'()*+,-./:;<=>?@[]^_`{|}"];
+    for (const path of paths) log.access({ ...entry, path, ms: 0.05 });
+    log.access({ ...entry, route: null, shareId: null, status: 500, ms: 12345.678 });
+    for (const line of lines) {
+      const o = JSON.parse(line);
+      expect(line).toBe(JSON.stringify(o));
+    }
+    expect(lines.map((l) => JSON.parse(l).path)).toEqual([...paths, entry.path]);
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ level: "error", route: null, share: null, ms: 12345.7 });
+  });
+
+  test("isoNow is Date's toISOString", () => {
+    for (const t of [0, 999, 1000, 1_800_000_000_000, 1_800_000_000_007, 1_800_000_000_070, 1_800_000_000_999, 1_800_000_001_000, Date.now()])
+      expect(isoNow(t)).toBe(new Date(t).toISOString());
   });
 
   test("a 10 KB path is cut to a bounded length and says so", () => {
