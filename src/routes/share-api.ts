@@ -23,8 +23,9 @@ interface JsonAnswers {
 const answers = new WeakMap<ShareSnapshot, JsonAnswers>();
 
 /**
- * GET /api/share/:id: the share as uploaded (or assembled), from a check of
- * the stores that began after the request came (ShareCache.readable).
+ * GET /api/share/:id: the share as uploaded (or assembled), as fresh as
+ * ShareCache.readable promises: from a check of the stores that began after
+ * the request came, or the last one when nothing has committed since.
  */
 export async function shareJson(service: ShareService, id: string, request: Request): Promise<Response> {
   const r = await service.cache.readable(id);

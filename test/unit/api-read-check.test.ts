@@ -62,6 +62,11 @@ async function setup(uploads: Uploads, opts: { now?: () => number } = {}) {
       await blobs.put(KEY(id), body);
       if (uploads === "recorded") await other.markUploaded(id);
     },
+    /** A share created through the upload protocol, with its first upload finished. */
+    async share(id: string, body: string) {
+      await svc.createUpload({ shareId: id, sessionId: `ses_abcdefgh${id}` });
+      await this.upload(id, body);
+    },
     /** Blob reads finish only after the returned function is called. */
     holdReads() {
       const gate = Promise.withResolvers<void>();
@@ -83,8 +88,7 @@ for (const uploads of ["straight", "recorded"] as const) {
   describe(`the API read's check of the stores (uploads ${uploads === "straight" ? "straight to storage" : "recorded in the share store"})`, () => {
     test("a read arriving while a check runs waits for the next check, which sees an upload finished before it arrived", async () => {
       const t = await setup(uploads);
-      await t.svc.createUpload({ shareId: "Check002", sessionId: "ses_abcdefghCheck002" });
-      await t.upload("Check002", titled("old"));
+      await t.share("Check002", titled("old"));
       const release = t.holdReads();
       // This check reads the old blob and is held before it answers.
       const early = t.svc.cache.readable("Check002");
@@ -104,8 +108,7 @@ for (const uploads of ["straight", "recorded"] as const) {
 
     test("checks of one share never overlap, and no read sees an older version than a read that finished before it began", async () => {
       const t = await setup(uploads);
-      await t.svc.createUpload({ shareId: "Check003", sessionId: "ses_abcdefghCheck003" });
-      await t.upload("Check003", titled("0"));
+      await t.share("Check003", titled("0"));
       let written = 0;
       let lastSeenDone = -1;
       const errors: string[] = [];
@@ -135,8 +138,7 @@ for (const uploads of ["straight", "recorded"] as const) {
 
     test("a failed check fails the reads waiting on it; the next read checks again", async () => {
       const t = await setup(uploads);
-      await t.svc.createUpload({ shareId: "Check004", sessionId: "ses_abcdefghCheck004" });
-      await t.upload("Check004", titled("one"));
+      await t.share("Check004", titled("one"));
       const realBlob = t.blobs.get;
       t.blobs.get = async () => {
         throw new Error("storage down");
@@ -152,8 +154,7 @@ for (const uploads of ["straight", "recorded"] as const) {
 describe("the API read with uploads straight to storage", () => {
   test("32 concurrent reads of one share make two checks of each store: the first read's, and one shared by the 31 that came while it ran", async () => {
     const t = await setup("straight");
-    await t.svc.createUpload({ shareId: "Check001", sessionId: "ses_abcdefghCheck001" });
-    await t.upload("Check001", titled("one"));
+    await t.share("Check001", titled("one"));
     await t.svc.cache.readable("Check001");
     const before = { ...t.counts };
     const reads = await Promise.all(Array.from({ length: 32 }, () => t.svc.cache.readable("Check001")));
@@ -166,8 +167,7 @@ describe("the API read with uploads straight to storage", () => {
 describe("the API read with every change committed to the share store", () => {
   test("with no commit since the last check, reads are answered without reading either store", async () => {
     const t = await setup("recorded");
-    await t.svc.createUpload({ shareId: "Check005", sessionId: "ses_abcdefghCheck005" });
-    await t.upload("Check005", titled("one"));
+    await t.share("Check005", titled("one"));
     await t.svc.cache.readable("Check005");
     const before = { ...t.counts };
     for (let i = 0; i < 50; i++) expect(titleOf(await t.svc.cache.readable("Check005"))).toBe("one");
@@ -179,8 +179,7 @@ describe("the API read with every change committed to the share store", () => {
 
   test("a commit by any connection (an expiry, a delete) is seen by the next read", async () => {
     const t = await setup("recorded");
-    await t.svc.createUpload({ shareId: "Check006", sessionId: "ses_abcdefghCheck006" });
-    await t.upload("Check006", titled("one"));
+    await t.share("Check006", titled("one"));
     await t.svc.cache.readable("Check006");
     const rows = t.counts.rows;
     // Any commit, even to another share's row, makes the next read check.
@@ -196,8 +195,7 @@ describe("the API read with every change committed to the share store", () => {
 
   test("a share deleted by another process is gone on the next read", async () => {
     const t = await setup("recorded");
-    await t.svc.createUpload({ shareId: "Check008", sessionId: "ses_abcdefghCheck008" });
-    await t.upload("Check008", titled("one"));
+    await t.share("Check008", titled("one"));
     expect(titleOf(await t.svc.cache.readable("Check008"))).toBe("one");
     expect(titleOf(await t.svc.cache.readable("Check008"))).toBe("one");
     const script = `const { SqliteShareStore } = await import(${JSON.stringify(join(ROOT, "src/stores/share-store.sqlite.ts"))});
@@ -210,8 +208,7 @@ describe("the API read with every change committed to the share store", () => {
   test("an upload that was not recorded is still seen once the last check is a revalidation interval old", async () => {
     let now = 1_000_000;
     const t = await setup("recorded", { now: () => now });
-    await t.svc.createUpload({ shareId: "Check009", sessionId: "ses_abcdefghCheck009" });
-    await t.upload("Check009", titled("one"));
+    await t.share("Check009", titled("one"));
     expect(titleOf(await t.svc.cache.readable("Check009"))).toBe("one");
     // Written behind the server's back: no commit says so.
     await t.blobs.put(KEY("Check009"), titled("two"));
